@@ -1,0 +1,34 @@
+// Runs compiled test files with node's built-in runner, by layer:
+//   unit → *.spec.js beside the code, int → *.int-spec.js (real broker, real Delta tables), e2e → test/dist/**/*.e2e-spec.js
+// Usage: node scripts/run-tests.mjs unit int e2e
+import { spawnSync } from 'node:child_process';
+import { globSync } from 'node:fs';
+
+const LAYERS = {
+  unit: ['libs/*/dist/**/*.spec.js', 'apps/*/dist/**/*.spec.js'],
+  int: ['libs/*/dist/**/*.int-spec.js', 'apps/*/dist/**/*.int-spec.js'],
+  e2e: ['test/dist/**/*.e2e-spec.js'],
+};
+// Integration and e2e suites share one broker and the machine's two cores: run their files one at a time.
+const CONCURRENCY = { unit: undefined, int: 1, e2e: 1 };
+
+const layers = process.argv.slice(2);
+if (layers.length === 0 || layers.some((l) => !(l in LAYERS))) {
+  console.error(`usage: run-tests.mjs <${Object.keys(LAYERS).join('|')}>...`);
+  process.exit(2);
+}
+
+let failed = false;
+for (const layer of layers) {
+  const files = LAYERS[layer].flatMap((pattern) => globSync(pattern)).filter((f) => !f.includes('node_modules'));
+  console.log(`\n=== ${layer}: ${files.length} test files ===`);
+  if (files.length === 0) continue;
+  const args = ['--enable-source-maps', '--test', '--test-reporter=spec'];
+  if (CONCURRENCY[layer]) args.push(`--test-concurrency=${CONCURRENCY[layer]}`);
+  const result = spawnSync(process.execPath, [...args, ...files], {
+    stdio: 'inherit',
+    env: { ...process.env, TZ: 'UTC' },
+  });
+  if (result.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);
