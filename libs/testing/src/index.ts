@@ -1,1 +1,1 @@
-export {};
+export { acquireKafka, type KafkaHandle } from './kafka-harness';
