@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Implementation of ./lakehouse; see that file for the commands.
+source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+cd "$ROOT"
+
+APPS=(ingestor refiner predictor publisher maintainer)
+
+npm_install() {
+  # `npm ci` only when the lockfile changed since the last install: a warm re-run costs nothing.
+  local stamp="node_modules/.lockfile-sha256" want
+  want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    log "npm ci (Node $(node --version))"
+    npm ci --no-audit --no-fund --loglevel=error
+    echo "$want" >"$stamp"
+  fi
+}
+
+setup() {
+  local t0=$SECONDS
+  npm_install
+  log "building the Delta binding (cargo target: $CARGO_TARGET_DIR)"
+  npm run --silent build:native
+  log "building TypeScript"
+  npm run --silent build
+  scripts/kafka/broker.sh classpath >/dev/null
+  log "set-up done in $((SECONDS - t0))s"
+}
+
+setup_test_tools() {
+  # Python deltalake and PySpark + delta-spark: interop checks and benchmark baselines only, never the product.
+  scripts/python/setup.sh
+}
+
+rust_checks() {
+  log "cargo fmt --check, clippy -D warnings, cargo test"
+  (cd libs/delta/crate && cargo fmt --check && cargo clippy --release --all-targets -- -D warnings &&
+    cargo test --release)
+}
+
+cmd_test() {
+  setup
+  setup_test_tools
+  local dir="$LAKEHOUSE_WORK/kafka-ci" status=0
+  trap 'scripts/kafka/broker.sh stop --dir "$dir"' EXIT
+  eval "$(scripts/kafka/broker.sh start --dir "$dir" | grep '^KAFKA_BROKERS=')"
+  export KAFKA_BROKERS
+  log "tests use the broker at $KAFKA_BROKERS"
+  npm run --silent lint || status=1
+  rust_checks || status=1
+  node scripts/run-tests.mjs unit int e2e || status=1
+  return $status
+}
+
+cmd_up() {
+  setup
+  mkdir -p "$LAKEHOUSE_WORK/logs"
+  eval "$(scripts/kafka/broker.sh start | grep '^KAFKA_BROKERS=')"
+  export KAFKA_BROKERS
+  export LAKE_ROOT="${LAKE_ROOT:-$LAKEHOUSE_WORK/lake}"
+  for app in "${APPS[@]}"; do
+    log "starting $app (log: $LAKEHOUSE_WORK/logs/$app.log)"
+    nohup node --enable-source-maps "apps/$app/dist/main.js" >"$LAKEHOUSE_WORK/logs/$app.log" 2>&1 &
+    echo $! >"$LAKEHOUSE_WORK/$app.pid"
+  done
+  node scripts/wait-ready.mjs "${APPS[@]}"
+  if [ -x scripts/demo-feed.sh ]; then scripts/demo-feed.sh; fi
+  log "all services are up. Dashboard: http://127.0.0.1:${PUBLISHER_PORT:-3004}/  — stop with ./lakehouse down"
+}
+
+cmd_down() {
+  for app in "${APPS[@]}"; do
+    local pidfile="$LAKEHOUSE_WORK/$app.pid"
+    [ -f "$pidfile" ] || continue
+    kill -TERM "$(cat "$pidfile")" 2>/dev/null || true
+    rm -f "$pidfile"
+  done
+  scripts/kafka/broker.sh stop
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  test) cmd_test ;;
+  setup) setup ;;
+  broker) shift; scripts/kafka/broker.sh "$@" ;;
+  *) sed -n '2,9p' "$ROOT/lakehouse" >&2; exit 2 ;;
+esac
