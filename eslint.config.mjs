@@ -30,7 +30,7 @@ const IO_AND_FRAMEWORKS = [
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'libs/delta/native/**', 'coverage/**', '.work/**', 'k8s/**'],
+    ignores: ['**/dist/**', '**/node_modules/**', 'libs/delta/native/**', 'coverage/**', '.work/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { globSync } from 'node:fs';
 
 const LAYERS = {
-  unit: ['libs/*/dist/**/*.spec.js', 'apps/*/dist/**/*.spec.js'],
+  unit: ['libs/*/dist/**/*.spec.js', 'apps/*/dist/**/*.spec.js', 'k8s/tests/dist/**/*.spec.js'],
   int: ['libs/*/dist/**/*.int-spec.js', 'apps/*/dist/**/*.int-spec.js'],
   e2e: ['test/dist/**/*.e2e-spec.js'],
 };
