@@ -1,0 +1,24 @@
+/** What a readiness probe reports: up or down, with details for the /health/ready body. */
+export interface ProbeResult {
+  readonly up: boolean;
+  readonly details?: Record<string, unknown>;
+}
+
+export type ReadinessProbe = () => ProbeResult | Promise<ProbeResult>;
+
+/**
+ * Adapters (the bus: consumer joined, producer connected) register probes here; `/health/ready` reports all of them.
+ * An app with no probes is ready once it serves HTTP.
+ */
+export class ReadinessRegistry {
+  private readonly probes = new Map<string, ReadinessProbe>();
+
+  register(name: string, probe: ReadinessProbe): void {
+    if (this.probes.has(name)) throw new Error(`readiness probe "${name}" is already registered`);
+    this.probes.set(name, probe);
+  }
+
+  entries(): ReadonlyArray<readonly [string, ReadinessProbe]> {
+    return [...this.probes.entries()];
+  }
+}
