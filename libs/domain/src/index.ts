@@ -1,1 +1,18 @@
-export {};
+// Public API of @lakehouse/domain. Everything here is pure: no I/O, no clock, no randomness of its own.
+
+// 1. Tick contract (Bronze edge)
+export {
+  TICK_SCHEMA_VERSION,
+  TICK_FIELDS_V1,
+  type RawTick,
+  type TickFieldName,
+} from './tick/tick-contract.schema';
+export { TICK_REJECT_CODES, type TickRejectCode, type TickRejectReason } from './tick/tick-reject.codes';
+export {
+  DEFAULT_MAX_EVENT_TIME_US,
+  DEFAULT_MAX_TICK_BYTES,
+  DEFAULT_MIN_EVENT_TIME_US,
+  type TickParserOptions,
+} from './tick/tick-parser.options';
+export { parseRawTick, parseTickLine, type TickParseResult } from './tick/raw-tick.parser';
+export { assertTimeZone } from './tick/exchange-time-zone.util';
