@@ -16,3 +16,12 @@ export {
 } from './tick/tick-parser.options';
 export { parseRawTick, parseTickLine, type TickParseResult } from './tick/raw-tick.parser';
 export { assertTimeZone } from './tick/exchange-time-zone.util';
+
+// 2. Canonical event id (Silver)
+export { canonicalDecimal } from './event-id/canonical-decimal.util';
+export {
+  EVENT_ID_VERSION,
+  computeEventId,
+  encodeEventIdPreimage,
+  type EventIdInput,
+} from './event-id/event-id.util';

@@ -154,6 +154,18 @@ describe('parseRawTick', () => {
       field: 'ask',
     },
     {
+      name: 'a symbol with an unpaired surrogate',
+      payload: bytesOf('{"symbol":"A\\ud800","price":1,"volume":1,"timestamp":0}'),
+      code: 'INVALID_UNICODE',
+      field: 'symbol',
+    },
+    {
+      name: 'a trade id with an unpaired surrogate',
+      payload: bytesOf(withField({ trade_id: '\udc00x' })),
+      code: 'INVALID_UNICODE',
+      field: 'trade_id',
+    },
+    {
       name: 'a timestamp in no known format',
       payload: bytesOf(withField({ timestamp: 'yesterday' })),
       code: 'TIMESTAMP_UNPARSEABLE',

@@ -6,6 +6,7 @@ import {
 } from './tick-parser.options';
 import { TickRejectReason } from './tick-reject.codes';
 import { parseTickTimestamp } from './tick-timestamp.parser';
+import { isWellFormedUnicode } from './well-formed-unicode.util';
 
 /**
  * Outcome of parsing one payload. `raw` is the decoded payload text, kept so that Bronze can store it verbatim and
@@ -38,11 +39,17 @@ function readField(obj: Record<string, unknown>, name: TickFieldName): FieldResu
   return { ok: true, value };
 }
 
+function wellFormed(value: string, name: TickFieldName): FieldResult<string> {
+  if (!isWellFormedUnicode(value))
+    return reject('INVALID_UNICODE', `${name} holds an unpaired surrogate`, name);
+  return { ok: true, value };
+}
+
 function readString(obj: Record<string, unknown>, name: TickFieldName): FieldResult<string> {
   const field = readField(obj, name);
   if (!field.ok || field.value === undefined) return field as FieldResult<string>;
   if (typeof field.value !== 'string') return reject('WRONG_TYPE', `${name} must be a string`, name);
-  return { ok: true, value: field.value };
+  return wellFormed(field.value, name);
 }
 
 function readNumber(obj: Record<string, unknown>, name: TickFieldName): FieldResult<number> {
@@ -58,7 +65,7 @@ function readNumber(obj: Record<string, unknown>, name: TickFieldName): FieldRes
 function readTradeId(obj: Record<string, unknown>): FieldResult<string> {
   const field = readField(obj, 'trade_id');
   if (!field.ok || field.value === undefined) return field as FieldResult<string>;
-  if (typeof field.value === 'string') return { ok: true, value: field.value };
+  if (typeof field.value === 'string') return wellFormed(field.value, 'trade_id');
   if (typeof field.value === 'number' && Number.isSafeInteger(field.value)) {
     return { ok: true, value: String(field.value) };
   }
