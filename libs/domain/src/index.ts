@@ -25,3 +25,14 @@ export {
   encodeEventIdPreimage,
   type EventIdInput,
 } from './event-id/event-id.util';
+
+// 3. Validation (Silver)
+export {
+  DEFAULT_SYMBOL_PATTERN,
+  TICK_VALIDATION_CODES,
+  validateTick,
+  type TickValidationCode,
+  type TickValidationFailure,
+  type TickValidationResult,
+  type TickValidationRules,
+} from './validation/tick-validation.rules';
