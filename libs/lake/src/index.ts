@@ -1,0 +1,9 @@
+export { arrowSchemaOf, ColumnarBatchBuilder, type ColumnKind, type ColumnSpec } from './columnar-builder';
+export { schemaOf, type TableDefinition, tableUri, toArrow, utcDateOf } from './table-definition';
+export { BRONZE_QUARANTINE, type QuarantineRow } from './tables/bronze-quarantine.table';
+export {
+  BRONZE_TICKS,
+  type BronzeSource,
+  type BronzeTickRow,
+  sourceLabel,
+} from './tables/bronze-ticks.table';

@@ -1,0 +1,39 @@
+import { type Table } from 'apache-arrow';
+import { arrowSchemaOf, ColumnarBatchBuilder, type ColumnSpec } from './columnar-builder';
+
+/** A lake table as the code knows it: where it lives, its columns, partitioning and Delta table properties. */
+export interface TableDefinition<Row extends object> {
+  /** Logical name, `layer.table`, used in logs, metrics and `lake.commits`. */
+  readonly name: string;
+  /** Path under the lake root (a directory locally, a key prefix in an object store). */
+  readonly path: string;
+  readonly columns: readonly ColumnSpec[];
+  readonly partitionColumns: readonly string[];
+  /** Delta table properties set at creation (`delta.*`). */
+  readonly properties: Readonly<Record<string, string>>;
+  /** A row's values in column order. */
+  readonly toColumns: (row: Row) => readonly unknown[];
+}
+
+/** One Arrow table holding `rows`, with exactly the definition's schema. */
+export function toArrow<Row extends object>(definition: TableDefinition<Row>, rows: Iterable<Row>): Table {
+  const builder = new ColumnarBatchBuilder<Row>(definition.columns, definition.toColumns);
+  for (const row of rows) builder.append(row);
+  return builder.finish();
+}
+
+export function schemaOf(definition: TableDefinition<object>): ReturnType<typeof arrowSchemaOf> {
+  return arrowSchemaOf(definition.columns);
+}
+
+/** Joins a lake root (path or URI) and a table path. */
+export function tableUri(lakeRoot: string, definition: Pick<TableDefinition<object>, 'path'>): string {
+  return `${lakeRoot.replace(/\/+$/, '')}/${definition.path}`;
+}
+
+const MICROS_PER_MILLI = 1000n;
+
+/** `YYYY-MM-DD` of an instant in UTC microseconds: the date partition value of every time-partitioned table. */
+export function utcDateOf(epochMicros: bigint): string {
+  return new Date(Number(epochMicros / MICROS_PER_MILLI)).toISOString().slice(0, 10);
+}

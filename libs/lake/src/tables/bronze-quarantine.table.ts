@@ -1,0 +1,48 @@
+import { type TableDefinition, utcDateOf } from '../table-definition';
+import { type BronzeSource, sourceLabel } from './bronze-ticks.table';
+
+export interface QuarantineRow {
+  /** The original bytes, untouched (they may not be UTF-8 at all). */
+  readonly rawBytes: Uint8Array;
+  readonly reasonCode: string;
+  readonly reasonMessage: string;
+  readonly ingestTimeUs: bigint;
+  readonly source: BronzeSource;
+}
+
+/** `bronze.quarantine`: what Bronze could not represent, with the original bytes, position and reason. */
+export const BRONZE_QUARANTINE: TableDefinition<QuarantineRow> = {
+  name: 'bronze.quarantine',
+  path: 'bronze/quarantine',
+  columns: [
+    { name: 'raw_bytes', kind: 'binary', nullable: false },
+    { name: 'reason_code', kind: 'utf8', nullable: false },
+    { name: 'reason_message', kind: 'utf8', nullable: false },
+    { name: 'ingest_time', kind: 'timestamp_us', nullable: false },
+    { name: 'source', kind: 'utf8', nullable: false },
+    { name: 'kafka_topic', kind: 'utf8', nullable: true },
+    { name: 'kafka_partition', kind: 'i32', nullable: true },
+    { name: 'kafka_offset', kind: 'i64', nullable: true },
+    { name: 'file_record', kind: 'i64', nullable: true },
+    { name: 'file_line', kind: 'i64', nullable: true },
+    { name: 'ingest_date', kind: 'utf8', nullable: false },
+  ],
+  partitionColumns: ['ingest_date'],
+  properties: {
+    'delta.logRetentionDuration': 'interval 30 days',
+    'delta.deletedFileRetentionDuration': 'interval 7 days',
+  },
+  toColumns: ({ rawBytes, reasonCode, reasonMessage, ingestTimeUs, source }) => [
+    rawBytes,
+    reasonCode,
+    reasonMessage,
+    ingestTimeUs,
+    sourceLabel(source),
+    source.kind === 'live' ? source.topic : null,
+    source.kind === 'live' ? source.partition : null,
+    source.kind === 'live' ? source.offset : null,
+    source.kind === 'batch' ? BigInt(source.record) : null,
+    source.kind === 'batch' ? BigInt(source.line) : null,
+    utcDateOf(ingestTimeUs),
+  ],
+};
