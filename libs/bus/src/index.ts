@@ -1,1 +1,42 @@
-export {};
+export { BusError, type BusErrorCode } from './bus-error';
+export {
+  BUS_OPTIONS,
+  DEFAULT_RETRY,
+  Namespace,
+  type BusOptions,
+  type ConsumerOptions,
+  type RetryBackoff,
+} from './bus-options';
+export { BusModule } from './bus.module';
+export { decodeJson, encodeJson } from './codec';
+export {
+  batchIdOf,
+  topicPartitionKey,
+  type BusRecord,
+  type OutboundMessage,
+  type RecordBatch,
+  type TopicMessages,
+  type TopicPartition,
+} from './records';
+export { pipelineTopology, TOPICS, type TopicName, type TopicSpec, type TopologyOptions } from './topology';
+export { MessageProducer } from './ports/message-producer.port';
+export { TopicAdmin } from './ports/topic-admin.port';
+export {
+  DEAD_LETTER_HEADERS,
+  DeadLetterPort,
+  type DeadLetter,
+  type DeadLetterReason,
+} from './ports/dead-letter.port';
+export { PartitionPositions, type PartitionPosition } from './ports/partition-positions.port';
+export { KAFKA_CLIENT, createKafkaClient } from './kafka/kafka-client';
+export { KafkaMessageProducer } from './kafka/kafka-message-producer';
+export { KafkaTopicAdmin } from './kafka/kafka-topic-admin';
+export { ProducerDeadLetter } from './kafka/producer-dead-letter';
+export { KafkaBatchTransport } from './transport/kafka-batch-transport';
+export { KafkaBatchContext } from './transport/kafka-batch-context';
+export {
+  InMemoryDeadLetter,
+  InMemoryMessageProducer,
+  InMemoryPartitionPositions,
+  InMemoryTopicAdmin,
+} from './fakes/in-memory-bus';

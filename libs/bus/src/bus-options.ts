@@ -1,0 +1,55 @@
+import { TopicSpec } from './topology';
+
+export interface RetryBackoff {
+  /** Delay before the first retry of a failed batch. */
+  readonly initialMs: number;
+  /** Cap of the doubling delay. */
+  readonly maxMs: number;
+}
+
+export interface ConsumerOptions {
+  /** The stage's consumer group (namespaced like topics). */
+  readonly groupId: string;
+  /** Where a partition starts when neither the stage's durable store nor the group has a position. */
+  readonly fromBeginning: boolean;
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  /** How long the broker may hold a fetch open waiting for data. */
+  readonly maxWaitTimeMs?: number;
+  readonly retry?: RetryBackoff;
+}
+
+export interface BusOptions {
+  readonly clientId: string;
+  readonly brokers: readonly string[];
+  /**
+   * Prefixed to every topic and group id on the wire (`<namespace>.ticks.raw`), so suites sharing a broker do not
+   * see each other's records. Stages always use the logical names. Empty in production.
+   */
+  readonly namespace?: string;
+  /** Topics created (idempotently) when the app starts. */
+  readonly topology?: readonly TopicSpec[];
+  /** Present for stages that consume: enables the batch transport. */
+  readonly consumer?: ConsumerOptions;
+}
+
+export const BUS_OPTIONS = Symbol('BUS_OPTIONS');
+
+export const DEFAULT_RETRY: RetryBackoff = { initialMs: 200, maxMs: 10_000 };
+
+/** Maps logical topic/group names to wire names and back. */
+export class Namespace {
+  private readonly prefix: string;
+
+  constructor(namespace: string | undefined) {
+    this.prefix = namespace ? `${namespace}.` : '';
+  }
+
+  wire(name: string): string {
+    return `${this.prefix}${name}`;
+  }
+
+  logical(wireName: string): string {
+    return this.prefix && wireName.startsWith(this.prefix) ? wireName.slice(this.prefix.length) : wireName;
+  }
+}

@@ -1,0 +1,37 @@
+import { JsonLogger } from '@lakehouse/platform';
+import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { BusOptions } from '../bus-options';
+
+export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
+
+/** kafkajs' own logs, routed into the app's JSON logger under `kafkajs.<namespace>` contexts. */
+export function createKafkaClient(options: BusOptions, logger: JsonLogger): Kafka {
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: [...options.brokers],
+    logLevel: logLevel.INFO,
+    logCreator:
+      () =>
+      ({ namespace, level, log }: LogEntry) => {
+        const { message, timestamp: _timestamp, logger: _logger, ...fields } = log;
+        const entry = { msg: message, ...fields };
+        const context = `kafkajs.${namespace}`;
+        switch (level) {
+          case logLevel.ERROR:
+            logger.error(entry, context);
+            break;
+          case logLevel.WARN:
+            logger.warn(entry, context);
+            break;
+          case logLevel.INFO:
+            logger.log(entry, context);
+            break;
+          case logLevel.DEBUG:
+            logger.debug(entry, context);
+            break;
+          case logLevel.NOTHING:
+            break;
+        }
+      },
+  });
+}

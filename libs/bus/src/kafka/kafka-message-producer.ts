@@ -1,0 +1,112 @@
+import { errorMessage, JsonLogger, PipelineMetrics, ReadinessRegistry } from '@lakehouse/platform';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
+import { BUS_OPTIONS, BusOptions, Namespace } from '../bus-options';
+import { BusError } from '../bus-error';
+import { MessageProducer } from '../ports/message-producer.port';
+import { OutboundMessage, TopicMessages } from '../records';
+import { KAFKA_CLIENT } from './kafka-client';
+
+/** acks=all is what the idempotent producer requires. */
+const ACKS_ALL = -1;
+
+/**
+ * The idempotent kafkajs producer: `idempotent: true` with one in-flight request, so retries neither duplicate nor
+ * reorder. Sends are tracked so that shutdown waits for every pending acknowledgement before disconnecting.
+ */
+@Injectable()
+export class KafkaMessageProducer extends MessageProducer implements OnModuleInit, OnApplicationShutdown {
+  private readonly producer: Producer;
+  private readonly namespace: Namespace;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private connected = false;
+  private closing = false;
+
+  constructor(
+    @Inject(KAFKA_CLIENT) kafka: Kafka,
+    @Inject(BUS_OPTIONS) options: BusOptions,
+    private readonly metrics: PipelineMetrics,
+    private readonly logger: JsonLogger,
+    readiness: ReadinessRegistry,
+  ) {
+    super();
+    this.namespace = new Namespace(options.namespace);
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    this.producer.on(this.producer.events.DISCONNECT, () => {
+      this.connected = false;
+    });
+    readiness.register('kafka-producer', () => ({
+      up: this.connected,
+      details: { connected: this.connected },
+    }));
+  }
+
+  async onModuleInit(): Promise<void> {
+    try {
+      await this.producer.connect();
+      this.connected = true;
+    } catch (error) {
+      throw new BusError('BUS_CONNECT_FAILED', `producer could not connect: ${errorMessage(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  send(topic: string, messages: readonly OutboundMessage[]): Promise<void> {
+    return this.sendBatch([{ topic, messages }]);
+  }
+
+  async sendBatch(batch: readonly TopicMessages[]): Promise<void> {
+    const topicMessages = batch.filter((t) => t.messages.length > 0);
+    if (topicMessages.length === 0) return;
+    if (this.closing || !this.connected) {
+      throw new BusError('BUS_NOT_CONNECTED', 'producer is not connected (starting or shutting down)');
+    }
+    const sending = this.producer.sendBatch({
+      acks: ACKS_ALL,
+      topicMessages: topicMessages.map((t) => ({
+        topic: this.namespace.wire(t.topic),
+        messages: t.messages.map(toKafkaMessage),
+      })),
+    });
+    this.inFlight.add(sending);
+    try {
+      await sending;
+    } catch (error) {
+      throw new BusError('BUS_PRODUCE_FAILED', `produce failed: ${errorMessage(error)}`, { cause: error });
+    } finally {
+      this.inFlight.delete(sending);
+    }
+    for (const t of topicMessages) this.metrics.recordsProduced.inc({ topic: t.topic }, t.messages.length);
+  }
+
+  isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** Runs after the consumer drained (beforeApplicationShutdown), so the last batch's sends are in `inFlight`. */
+  async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    if (this.inFlight.size > 0) {
+      this.logger.log(
+        { msg: 'waiting for in-flight sends', count: this.inFlight.size },
+        KafkaMessageProducer.name,
+      );
+      await Promise.allSettled(this.inFlight);
+    }
+    await this.producer.disconnect();
+    this.connected = false;
+  }
+}
+
+function toKafkaMessage(message: OutboundMessage): Message {
+  const kafkaMessage: Message = { key: message.key, value: message.value };
+  if (message.headers) kafkaMessage.headers = { ...message.headers };
+  if (message.timestamp !== undefined) kafkaMessage.timestamp = message.timestamp;
+  return kafkaMessage;
+}
