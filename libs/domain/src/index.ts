@@ -36,3 +36,22 @@ export {
   type TickValidationResult,
   type TickValidationRules,
 } from './validation/tick-validation.rules';
+
+// Silver ticks, as features, labels and bars consume them
+export { type SilverTick } from './tick/silver-tick.schema';
+
+// 5. Labels (realized outcomes)
+export {
+  DEFAULT_LABEL_DEFINITION,
+  assertLabelDefinition,
+  type LabelDefinition,
+  type LabelOutcome,
+} from './labels/label-definition';
+export {
+  initialLabelTrackerState,
+  stepLabelTracker,
+  type LabelStepResult,
+  type LabelTrackerState,
+  type PendingLabel,
+} from './labels/label-tracker';
+export { labelSeries } from './labels/label-series.util';

@@ -1,0 +1,112 @@
+import { lastN } from '../features/rolling-stats.util';
+import { SilverTick } from '../tick/silver-tick.schema';
+import {
+  LabelDefinition,
+  LabelOutcome,
+  horizonMicros,
+  labelOf,
+  labelThreshold,
+  returnsNeeded,
+} from './label-definition';
+
+/** An event waiting for its horizon to pass. */
+export interface PendingLabel {
+  readonly eventId: string;
+  readonly eventTimeUs: bigint;
+  readonly price: number;
+  readonly threshold: number;
+  /** Tick horizons only: later ticks still to come before the outcome is known. */
+  readonly ticksToGo: number;
+}
+
+/**
+ * Per-symbol state of the label tracker: plain data, persistable as it is (bigints aside). Holds only what the
+ * definition needs: the last tick, the trailing returns of a σ threshold, and the events still waiting.
+ */
+export interface LabelTrackerState {
+  readonly lastEventTimeUs: bigint | null;
+  readonly lastPrice: number | null;
+  readonly trailingReturns: readonly number[];
+  readonly pending: readonly PendingLabel[];
+}
+
+export interface LabelStepResult {
+  readonly state: LabelTrackerState;
+  /** Outcomes of earlier events whose horizon this tick closed, oldest first. */
+  readonly outcomes: readonly LabelOutcome[];
+  /** True when the tick was older than the last one seen: it was ignored, the state is unchanged. */
+  readonly late: boolean;
+}
+
+export function initialLabelTrackerState(): LabelTrackerState {
+  return { lastEventTimeUs: null, lastPrice: null, trailingReturns: [], pending: [] };
+}
+
+function isDue(pending: PendingLabel, tick: SilverTick, def: LabelDefinition): boolean {
+  return def.horizon.kind === 'ticks'
+    ? pending.ticksToGo <= 0
+    : tick.eventTimeUs >= pending.eventTimeUs + horizonMicros(def.horizon.seconds);
+}
+
+/**
+ * Feeds one tick of a symbol, in event-time order, and returns the outcomes it realizes. Labels are learned from
+ * the data as it arrives: an event's outcome comes out with the tick that closes its horizon. A tick older than
+ * the last one seen is ignored (`late: true`); Silver keeps it, flagged, and a batch relabel can include it.
+ * Same results as {@link labelSeries} over the same ticks.
+ */
+export function stepLabelTracker(
+  state: LabelTrackerState,
+  tick: SilverTick,
+  def: LabelDefinition,
+): LabelStepResult {
+  if (state.lastEventTimeUs !== null && tick.eventTimeUs < state.lastEventTimeUs) {
+    return { state, outcomes: [], late: true };
+  }
+  const keepReturns = returnsNeeded(def);
+  const trailingReturns =
+    state.lastPrice === null || keepReturns === 0
+      ? state.trailingReturns
+      : lastN([...state.trailingReturns, Math.log(tick.price / state.lastPrice)], keepReturns);
+
+  const outcomes: LabelOutcome[] = [];
+  const stillPending: PendingLabel[] = [];
+  for (const waiting of state.pending) {
+    const advanced =
+      def.horizon.kind === 'ticks' ? { ...waiting, ticksToGo: waiting.ticksToGo - 1 } : waiting;
+    if (isDue(advanced, tick, def)) {
+      const realizedReturn = Math.log(tick.price / waiting.price);
+      outcomes.push({
+        eventId: waiting.eventId,
+        eventTimeUs: waiting.eventTimeUs,
+        horizonEventId: tick.eventId,
+        realizedReturn,
+        threshold: waiting.threshold,
+        label: labelOf(realizedReturn, waiting.threshold),
+        labelVersion: def.version,
+      });
+    } else {
+      stillPending.push(advanced);
+    }
+  }
+
+  const threshold = labelThreshold(def, trailingReturns);
+  if (threshold !== null) {
+    stillPending.push({
+      eventId: tick.eventId,
+      eventTimeUs: tick.eventTimeUs,
+      price: tick.price,
+      threshold,
+      ticksToGo: def.horizon.kind === 'ticks' ? def.horizon.ticks : 0,
+    });
+  }
+  return {
+    state: {
+      lastEventTimeUs: tick.eventTimeUs,
+      lastPrice: tick.price,
+      trailingReturns,
+      pending: stillPending,
+    },
+    outcomes,
+    late: false,
+  };
+}
