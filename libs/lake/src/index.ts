@@ -1,5 +1,12 @@
 export { arrowSchemaOf, ColumnarBatchBuilder, type ColumnKind, type ColumnSpec } from './columnar-builder';
-export { schemaOf, type TableDefinition, tableUri, toArrow, utcDateOf } from './table-definition';
+export {
+  type AnyTable,
+  schemaOf,
+  type TableDefinition,
+  tableUri,
+  toArrow,
+  utcDateOf,
+} from './table-definition';
 export { BRONZE_QUARANTINE, type QuarantineRow } from './tables/bronze-quarantine.table';
 export {
   BRONZE_TICKS,
@@ -7,3 +14,12 @@ export {
   type BronzeTickRow,
   sourceLabel,
 } from './tables/bronze-ticks.table';
+export { InMemoryLake } from './in-memory-lake';
+export {
+  type AppTransaction,
+  type CommitResult,
+  isCommitConflict,
+  Lake,
+  LakeError,
+  type LakeErrorCode,
+} from './lake.port';

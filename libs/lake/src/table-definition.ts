@@ -15,6 +15,9 @@ export interface TableDefinition<Row extends object> {
   readonly toColumns: (row: Row) => readonly unknown[];
 }
 
+/** Any table definition, whatever its row type: for operations that do not touch rows. */
+export type AnyTable = TableDefinition<never>;
+
 /** One Arrow table holding `rows`, with exactly the definition's schema. */
 export function toArrow<Row extends object>(definition: TableDefinition<Row>, rows: Iterable<Row>): Table {
   const builder = new ColumnarBatchBuilder<Row>(definition.columns, definition.toColumns);
@@ -22,12 +25,12 @@ export function toArrow<Row extends object>(definition: TableDefinition<Row>, ro
   return builder.finish();
 }
 
-export function schemaOf(definition: TableDefinition<object>): ReturnType<typeof arrowSchemaOf> {
+export function schemaOf(definition: AnyTable): ReturnType<typeof arrowSchemaOf> {
   return arrowSchemaOf(definition.columns);
 }
 
 /** Joins a lake root (path or URI) and a table path. */
-export function tableUri(lakeRoot: string, definition: Pick<TableDefinition<object>, 'path'>): string {
+export function tableUri(lakeRoot: string, definition: Pick<AnyTable, 'path'>): string {
   return `${lakeRoot.replace(/\/+$/, '')}/${definition.path}`;
 }
 

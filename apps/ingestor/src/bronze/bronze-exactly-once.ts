@@ -1,0 +1,127 @@
+import {
+  type AppTransaction,
+  BRONZE_QUARANTINE,
+  BRONZE_TICKS,
+  type BronzeTickRow,
+  isCommitConflict,
+  type Lake,
+  type QuarantineRow,
+} from '@lakehouse/lake';
+
+/**
+ * Exactly-once into Bronze — the one module that owns it for the ingestor (live) and the loader (files).
+ *
+ * Invariant: `bronze.ticks` holds each source position — a Kafka (topic, partition, offset) or a file's
+ * (content hash, record index) — at most once, and exactly once after its batch is acknowledged.
+ *
+ * How:
+ * - Each input stream (one Kafka partition, or one file) has an app id: `ingestor:<topic>:<partition>` or
+ *   `loader:<file sha-256>`. Every Bronze commit carries, as Delta application transactions, the last position of
+ *   every stream it covers, in the same atomic commit as the rows. The table's log is the only durable position.
+ * - Before decoding, callers drop records at or below the stored position (a redelivery after a crash or a
+ *   rebalance). Live consumers seek to stored + 1 on every partition assignment.
+ * - A stream with only rejects still commits to Bronze (rows: none, txn: yes), so its position always advances.
+ * - Rejects go to `bronze.quarantine` first, under the same app ids in that table's own log, so a crash between the
+ *   two commits replays the Bronze part only: quarantine rows at or below the quarantine's position are dropped.
+ * - Two writers covering the same stream (a rebalance mid-commit) conflict on the shared app id: the later commit
+ *   fails with COMMIT_CONFLICT, nothing of it lands, and the caller reloads positions and re-seeks.
+ * - Kafka's committed offsets are written after the Delta commit, for lag monitoring only.
+ */
+
+/** The slice of one input stream that a commit covers. */
+export interface BronzeSlice {
+  readonly appId: string;
+  /** Last position (Kafka offset or file record index) of the slice; the stream's position after the commit. */
+  readonly lastPosition: bigint;
+  readonly rows: readonly BronzeTickRow[];
+  /** Rejected records with their position in the stream, for quarantine dedup. */
+  readonly rejects: readonly { readonly position: bigint; readonly row: QuarantineRow }[];
+}
+
+export interface BronzeCommit {
+  /** The new `bronze.ticks` version. */
+  readonly version: bigint;
+  readonly rows: number;
+  readonly rejects: number;
+}
+
+export function liveAppId(topic: string, partition: number): string {
+  return `ingestor:${topic}:${partition}`;
+}
+
+export function fileAppId(fileId: string): string {
+  return `loader:${fileId}`;
+}
+
+export class BronzeExactlyOnce {
+  /** Positions as of this writer's last load or commit; dropped on a conflict. */
+  private readonly bronzePositions = new Map<string, bigint | undefined>();
+  private readonly quarantinePositions = new Map<string, bigint | undefined>();
+
+  constructor(private readonly lake: Lake) {}
+
+  async ensureTables(): Promise<void> {
+    await this.lake.ensureTable(BRONZE_TICKS);
+    await this.lake.ensureTable(BRONZE_QUARANTINE);
+  }
+
+  /** The last committed position of each stream, from `bronze.ticks`'s log (not from a cache). */
+  async loadPositions(appIds: readonly string[]): Promise<ReadonlyMap<string, bigint | undefined>> {
+    const stored = await this.lake.transactionVersions(BRONZE_TICKS, appIds);
+    for (const [appId, version] of stored) this.bronzePositions.set(appId, version);
+    return stored;
+  }
+
+  /** The position below which a stream's records are already in Bronze, loading it on first use. */
+  async positionOf(appId: string): Promise<bigint | undefined> {
+    if (!this.bronzePositions.has(appId)) await this.loadPositions([appId]);
+    return this.bronzePositions.get(appId);
+  }
+
+  /**
+   * Commits slices whose records are all above their stream's stored position (callers filter with
+   * {@link positionOf}). On COMMIT_CONFLICT the cached positions are dropped and the error is rethrown.
+   */
+  async commit(slices: readonly BronzeSlice[]): Promise<BronzeCommit> {
+    try {
+      const rejects = await this.commitQuarantine(slices);
+      const rows = slices.flatMap((s) => s.rows);
+      const txns = slices.map((s): AppTransaction => ({ appId: s.appId, version: s.lastPosition }));
+      const { version } = await this.lake.append(BRONZE_TICKS, rows, txns);
+      for (const s of slices) this.bronzePositions.set(s.appId, s.lastPosition);
+      return { version, rows: rows.length, rejects };
+    } catch (error) {
+      if (isCommitConflict(error)) {
+        this.bronzePositions.clear();
+        this.quarantinePositions.clear();
+      }
+      throw error;
+    }
+  }
+
+  private async commitQuarantine(slices: readonly BronzeSlice[]): Promise<number> {
+    const withRejects = slices.filter((s) => s.rejects.length > 0);
+    if (withRejects.length === 0) return 0;
+    const unknown = withRejects.map((s) => s.appId).filter((id) => !this.quarantinePositions.has(id));
+    if (unknown.length > 0) {
+      const stored = await this.lake.transactionVersions(BRONZE_QUARANTINE, unknown);
+      for (const [appId, version] of stored) this.quarantinePositions.set(appId, version);
+    }
+    const fresh = withRejects.map((s) => {
+      const stored = this.quarantinePositions.get(s.appId);
+      return {
+        slice: s,
+        rows: s.rejects.filter((r) => stored === undefined || r.position > stored).map((r) => r.row),
+      };
+    });
+    const rows = fresh.flatMap((f) => f.rows);
+    if (rows.length === 0) return 0;
+    await this.lake.append(
+      BRONZE_QUARANTINE,
+      rows,
+      fresh.map((f) => ({ appId: f.slice.appId, version: f.slice.lastPosition })),
+    );
+    for (const f of fresh) this.quarantinePositions.set(f.slice.appId, f.slice.lastPosition);
+    return rows.length;
+  }
+}
