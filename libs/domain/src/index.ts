@@ -55,3 +55,33 @@ export {
   type PendingLabel,
 } from './labels/label-tracker';
 export { labelSeries } from './labels/label-series.util';
+
+// 4. Features (Silver)
+export {
+  DEFAULT_FEATURE_CONFIG,
+  assertFeatureConfig,
+  featureNames,
+  replayTicksRequired,
+  type FeatureConfig,
+} from './features/feature-config';
+export {
+  featureStateFromJson,
+  featureStateToJson,
+  initialFeatureState,
+  type FeatureState,
+  type FeatureStateJson,
+  type FeatureVector,
+} from './features/feature-state';
+export {
+  modelSequence,
+  rebuildFeatureState,
+  stepFeatureBatch,
+  stepFeatures,
+  type FeatureRow,
+  type FeatureStepResult,
+} from './features/feature-step';
+export {
+  computeNormalizationStats,
+  normalizeSequence,
+  type NormalizationStats,
+} from './features/normalization.util';
