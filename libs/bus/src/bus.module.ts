@@ -1,5 +1,6 @@
 import { JsonLogger } from '@lakehouse/platform';
 import { DynamicModule, Global, Inject, Injectable, Module, OnModuleInit, Provider } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { BUS_OPTIONS, BusOptions } from './bus-options';
 import { createKafkaClient, KAFKA_CLIENT } from './kafka/kafka-client';
 import { KafkaMessageProducer } from './kafka/kafka-message-producer';
@@ -9,6 +10,7 @@ import { DeadLetterPort } from './ports/dead-letter.port';
 import { MessageProducer } from './ports/message-producer.port';
 import { TopicAdmin } from './ports/topic-admin.port';
 import { KafkaBatchTransport } from './transport/kafka-batch-transport';
+import { RpcErrorPassthroughFilter } from './transport/rpc-error-passthrough.filter';
 
 /** Ensures the topology before anything produces or subscribes (module init precedes the transport's listen). */
 @Injectable()
@@ -42,7 +44,7 @@ export class BusModule {
     ];
     const exports: DynamicModule['exports'] = [BUS_OPTIONS, MessageProducer, DeadLetterPort, TopicAdmin];
     if (options.consumer) {
-      providers.push(KafkaBatchTransport);
+      providers.push(KafkaBatchTransport, { provide: APP_FILTER, useClass: RpcErrorPassthroughFilter });
       exports.push(KafkaBatchTransport);
     }
     return { module: BusModule, providers, exports };

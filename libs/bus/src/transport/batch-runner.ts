@@ -102,6 +102,7 @@ export class BatchRunner {
         attempt,
         delayMs,
         error: errorMessage(cause),
+        stack: cause instanceof Error ? cause.stack : undefined,
       },
       BatchRunner.name,
     );
