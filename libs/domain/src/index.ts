@@ -85,3 +85,24 @@ export {
   normalizeSequence,
   type NormalizationStats,
 } from './features/normalization.util';
+
+// 6. Evaluation metrics
+export { createMulberry32, randomIndex, type SeededRandom } from './random/mulberry32.util';
+export {
+  confusionMatrix,
+  evaluatePredictions,
+  rocAuc,
+  type ClassificationMetrics,
+  type ConfusionMatrix,
+  type ScalarMetric,
+  type ScoredPrediction,
+} from './metrics/classification-metrics.util';
+export {
+  DEFAULT_BOOTSTRAP_RESAMPLES,
+  DEFAULT_CONFIDENCE,
+  SCALAR_METRICS,
+  bootstrapMetrics,
+  quantile,
+  type BootstrapOptions,
+  type ConfidenceInterval,
+} from './metrics/bootstrap-interval.util';
