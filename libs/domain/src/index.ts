@@ -106,3 +106,12 @@ export {
   type BootstrapOptions,
   type ConfidenceInterval,
 } from './metrics/bootstrap-interval.util';
+
+// 7. One-minute bars
+export {
+  aggregateMinuteBars,
+  mergeMinuteBarSets,
+  mergeMinuteBars,
+  minuteStartOf,
+  type MinuteBar,
+} from './bars/minute-bar.util';
