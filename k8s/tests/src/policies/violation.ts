@@ -1,0 +1,26 @@
+/** Stable codes, one per rule: the failing-fixture tests assert on them. */
+export type ViolationCode =
+  | 'MISSING_PROBE'
+  | 'MISSING_RESOURCES'
+  | 'NOT_NON_ROOT'
+  | 'PRIVILEGE_ESCALATION'
+  | 'WRITABLE_ROOT_FILESYSTEM'
+  | 'MUTABLE_IMAGE_TAG'
+  | 'MISSING_SCRAPE_ANNOTATIONS'
+  | 'MISSING_DISRUPTION_BUDGET'
+  | 'SERVICE_PORT_MISMATCH'
+  | 'SERVICE_WITHOUT_PODS'
+  | 'SCALER_TARGET_MISSING'
+  | 'SCALER_GROUP_MISMATCH'
+  | 'SCALER_TOPIC_MISMATCH'
+  | 'SCALER_ABOVE_PARTITIONS';
+
+export interface Violation {
+  readonly code: ViolationCode;
+  readonly object: string;
+  readonly message: string;
+}
+
+export function formatViolations(violations: readonly Violation[]): string {
+  return violations.map((v) => `${v.code} ${v.object}: ${v.message}`).join('\n');
+}
