@@ -39,6 +39,7 @@ export {
 
 // Silver ticks, as features, labels and bars consume them
 export { type SilverTick } from './tick/silver-tick.schema';
+export { toSilverTick } from './tick/silver-tick.util';
 
 // 5. Labels (realized outcomes)
 export {
@@ -50,11 +51,17 @@ export {
 export {
   initialLabelTrackerState,
   stepLabelTracker,
+  stepLabelsBySymbol,
   type LabelStepResult,
   type LabelTrackerState,
   type PendingLabel,
 } from './labels/label-tracker';
 export { labelSeries } from './labels/label-series.util';
+export {
+  labelTrackerStateFromJson,
+  labelTrackerStateToJson,
+  type LabelTrackerStateJson,
+} from './labels/label-tracker-state.util';
 
 // 4. Features (Silver)
 export {

@@ -110,3 +110,24 @@ export function stepLabelTracker(
     late: false,
   };
 }
+
+/**
+ * {@link stepLabelTracker} over a mixed-symbol batch: each tick steps its own symbol's tracker (a fresh one for a
+ * new symbol). Returns the updated states (the input map is not modified) and the outcomes in emission order.
+ */
+export function stepLabelsBySymbol(
+  states: ReadonlyMap<string, LabelTrackerState>,
+  ticks: Iterable<SilverTick>,
+  def: LabelDefinition,
+): { states: Map<string, LabelTrackerState>; outcomes: LabelOutcome[]; lateEventIds: string[] } {
+  const next = new Map(states);
+  const outcomes: LabelOutcome[] = [];
+  const lateEventIds: string[] = [];
+  for (const tick of ticks) {
+    const step = stepLabelTracker(next.get(tick.symbol) ?? initialLabelTrackerState(), tick, def);
+    next.set(tick.symbol, step.state);
+    outcomes.push(...step.outcomes);
+    if (step.late) lateEventIds.push(tick.eventId);
+  }
+  return { states: next, outcomes, lateEventIds };
+}

@@ -4,7 +4,17 @@ import fc from 'fast-check';
 import { SilverTick } from '../tick/silver-tick.schema';
 import { LabelDefinition, LabelOutcome, assertLabelDefinition } from './label-definition';
 import { labelSeries } from './label-series.util';
-import { initialLabelTrackerState, stepLabelTracker } from './label-tracker';
+import {
+  LabelTrackerState,
+  initialLabelTrackerState,
+  stepLabelTracker,
+  stepLabelsBySymbol,
+} from './label-tracker';
+import {
+  LabelTrackerStateJson,
+  labelTrackerStateFromJson,
+  labelTrackerStateToJson,
+} from './label-tracker-state.util';
 
 const SECOND_US = 1_000_000n;
 const tick = (n: number, price: number, seconds = n): SilverTick => ({
@@ -159,6 +169,35 @@ void describe('labelSeries', () => {
         return tick(i, s.price, seconds);
       });
     });
+
+  void it('gives the same outcomes when the tracker is checkpointed through JSON between ticks', () => {
+    fc.assert(
+      fc.property(series, definitions, (ticks, def) => {
+        let state: LabelTrackerState = initialLabelTrackerState();
+        const outcomes: LabelOutcome[] = [];
+        for (const t of ticks) {
+          const step = stepLabelTracker(state, t, def);
+          outcomes.push(...step.outcomes);
+          const json = JSON.parse(
+            JSON.stringify(labelTrackerStateToJson(step.state)),
+          ) as LabelTrackerStateJson;
+          state = labelTrackerStateFromJson(json);
+        }
+        assert.deepEqual(outcomes, track(ticks, def).outcomes);
+      }),
+    );
+  });
+
+  void it('tracks each symbol of a mixed batch on its own', () => {
+    const a = [tick(0, 100), tick(1, 103), tick(2, 100)];
+    const b = a.map((t) => ({ ...t, symbol: 'Y', eventId: `y${t.eventId}`, price: t.price * 2 }));
+    const mixed = [a[0], b[0], a[1], b[1], a[2], b[2]] as SilverTick[];
+    const { outcomes } = stepLabelsBySymbol(new Map(), mixed, TWO_TICKS_100_BPS);
+    assert.deepEqual(
+      outcomes.map((o) => o.eventId),
+      ['e0', 'ye0'],
+    );
+  });
 
   void it('produces exactly the outcomes of the tick-by-tick tracker, in the same order', () => {
     fc.assert(
