@@ -87,6 +87,7 @@ export {
   type FeatureRow,
   type FeatureStepResult,
 } from './features/feature-step';
+export { stepFeaturesBySymbol } from './features/feature-by-symbol.util';
 export {
   computeNormalizationStats,
   normalizeSequence,
