@@ -22,8 +22,8 @@ const tick = (symbol: string, secondsAfterT0: number, price: number, volume: num
   volume,
 });
 
-void describe('aggregateMinuteBars', () => {
-  void it('builds one OHLCV bar per symbol and minute', () => {
+describe('aggregateMinuteBars', () => {
+  it('builds one OHLCV bar per symbol and minute', () => {
     const ticks = [
       tick('AAPL', 0, 10, 1),
       tick('AAPL', 20, 12, 2),
@@ -52,14 +52,14 @@ void describe('aggregateMinuteBars', () => {
     );
   });
 
-  void it('places a late tick in its own minute and opens the bar with it when it is the earliest', () => {
+  it('places a late tick in its own minute and opens the bar with it when it is the earliest', () => {
     const bars = aggregateMinuteBars([tick('AAPL', 30, 10, 1), tick('AAPL', 5, 8, 1)]);
     assert.equal(bars.length, 1);
     assert.equal(bars[0]?.open, 8);
     assert.equal(bars[0]?.close, 10);
   });
 
-  void it('lets the first arrival open and the last arrival close among equal event times', () => {
+  it('lets the first arrival open and the last arrival close among equal event times', () => {
     const bars = aggregateMinuteBars([
       tick('AAPL', 10, 1, 1),
       tick('AAPL', 10, 2, 1),
@@ -69,14 +69,14 @@ void describe('aggregateMinuteBars', () => {
     assert.equal(bars[0]?.close, 3);
   });
 
-  void it('floors event times before 1970 to the start of their minute', () => {
+  it('floors event times before 1970 to the start of their minute', () => {
     const ONE_SECOND_BEFORE_EPOCH = -SECOND_US;
     assert.equal(minuteStartOf(ONE_SECOND_BEFORE_EPOCH), -MINUTE_US);
     assert.equal(minuteStartOf(-MINUTE_US), -MINUTE_US);
     assert.equal(minuteStartOf(MINUTE_US - 1n), 0n);
   });
 
-  void it('refuses to merge bars of different minutes', () => {
+  it('refuses to merge bars of different minutes', () => {
     const [a, b] = aggregateMinuteBars([tick('AAPL', 0, 1, 1), tick('AAPL', 60, 1, 1)]) as [
       MinuteBar,
       MinuteBar,
@@ -84,7 +84,7 @@ void describe('aggregateMinuteBars', () => {
     assert.throws(() => mergeMinuteBars(a, b), RangeError);
   });
 
-  void it('gives the same bars whether the ticks come in one batch or several merged ones', () => {
+  it('gives the same bars whether the ticks come in one batch or several merged ones', () => {
     const ticks = fc.array(
       fc.record({
         symbol: fc.constantFrom('A', 'B'),

@@ -19,20 +19,20 @@ const cases: ReadonlyArray<{ input: number; expected: string }> = [
   { input: 0.000001, expected: '0.000001' },
 ];
 
-void describe('canonicalDecimal', () => {
+describe('canonicalDecimal', () => {
   for (const { input, expected } of cases) {
-    void it(`spells ${String(input)} as ${expected.length > 30 ? `${expected.slice(0, 30)}…` : expected}`, () => {
+    it(`spells ${String(input)} as ${expected.length > 30 ? `${expected.slice(0, 30)}…` : expected}`, () => {
       assert.equal(canonicalDecimal(input), expected);
     });
   }
 
   for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
-    void it(`refuses ${bad}`, () => {
+    it(`refuses ${bad}`, () => {
       assert.throws(() => canonicalDecimal(bad), RangeError);
     });
   }
 
-  void it('round-trips every finite double and never writes an exponent or a trailing fractional zero', () => {
+  it('round-trips every finite double and never writes an exponent or a trailing fractional zero', () => {
     fc.assert(
       fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
         const text = canonicalDecimal(x);

@@ -45,41 +45,41 @@ function decodePreimage(bytes: Uint8Array): string[] {
   return fields;
 }
 
-void describe('computeEventId', () => {
+describe('computeEventId', () => {
   for (const vector of golden.vectors) {
-    void it(`matches the golden vector for ${vector.name}`, () => {
+    it(`matches the golden vector for ${vector.name}`, () => {
       const input = toInput(vector.input);
       assert.equal(hex(encodeEventIdPreimage(input)), vector.preimageHex);
       assert.equal(computeEventId(input), vector.eventId);
     });
   }
 
-  void it('gives different ids where the naive concatenation collides', () => {
+  it('gives different ids where the naive concatenation collides', () => {
     const a: EventIdInput = { symbol: 'A1', eventTimeUs: 23n, price: 1, volume: 1 };
     const b: EventIdInput = { symbol: 'A', eventTimeUs: 123n, price: 1, volume: 1 };
     assert.equal(naiveEventId(a), naiveEventId(b));
     assert.notEqual(computeEventId(a), computeEventId(b));
   });
 
-  void it('tells an absent trade id from an empty one, which the naive concatenation cannot', () => {
+  it('tells an absent trade id from an empty one, which the naive concatenation cannot', () => {
     const absent: EventIdInput = { symbol: 'AAPL', eventTimeUs: 1n, price: 2, volume: 3 };
     const empty: EventIdInput = { ...absent, tradeId: '' };
     assert.equal(naiveEventId(absent), naiveEventId(empty));
     assert.notEqual(computeEventId(absent), computeEventId(empty));
   });
 
-  void it('gives the same id to prices that are the same double however they were written', () => {
+  it('gives the same id to prices that are the same double however they were written', () => {
     const base = { symbol: 'X', eventTimeUs: 5n, volume: 1 };
     assert.equal(computeEventId({ ...base, price: 2.5 }), computeEventId({ ...base, price: Number('2.50') }));
     assert.equal(computeEventId({ ...base, price: 0 }), computeEventId({ ...base, price: -0 }));
   });
 
-  void it('refuses a lone surrogate rather than letting it collide with U+FFFD', () => {
+  it('refuses a lone surrogate rather than letting it collide with U+FFFD', () => {
     const input: EventIdInput = { symbol: 'A\uD800', eventTimeUs: 1n, price: 1, volume: 1 };
     assert.throws(() => computeEventId(input), RangeError);
   });
 
-  void it('encodes every input so that its fields can be read back exactly', () => {
+  it('encodes every input so that its fields can be read back exactly', () => {
     const inputs = fc.record(
       {
         symbol: fc.string({ unit: 'grapheme' }),

@@ -14,8 +14,8 @@ const tick = (symbol: string, seconds: number, price: number): SilverTick => ({
   volume: 1,
 });
 
-void describe('stepFeaturesBySymbol', () => {
-  void it('keeps one state per symbol, as if each symbol were stepped alone', () => {
+describe('stepFeaturesBySymbol', () => {
+  it('keeps one state per symbol, as if each symbol were stepped alone', () => {
     const a = [tick('A', 1, 10), tick('A', 2, 11), tick('A', 3, 12)];
     const b = [tick('B', 1, 50), tick('B', 5, 40)];
     const interleaved = [a[0], b[0], a[1], b[1], a[2]] as SilverTick[];
@@ -30,7 +30,7 @@ void describe('stepFeaturesBySymbol', () => {
     );
   });
 
-  void it('does not modify the map it was given', () => {
+  it('does not modify the map it was given', () => {
     const before = new Map([['A', initialFeatureState()]]);
     stepFeaturesBySymbol(before, [tick('A', 1, 10)], DEFAULT_FEATURE_CONFIG);
     assert.deepEqual(before.get('A'), initialFeatureState());

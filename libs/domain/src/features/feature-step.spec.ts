@@ -38,8 +38,8 @@ function valuesOf(results: readonly FeatureStepResult[]): (readonly (number | nu
   return results.map((r) => (r.kind === 'applied' ? r.row.values : r.kind));
 }
 
-void describe('stepFeatures', () => {
-  void it('names every component of the vector in a fixed order', () => {
+describe('stepFeatures', () => {
+  it('names every component of the vector in a fixed order', () => {
     assert.deepEqual(featureNames(SMALL), [
       'log_return',
       'return_lag_1',
@@ -57,7 +57,7 @@ void describe('stepFeatures', () => {
     ]);
   });
 
-  void it('computes returns, lags, rolling statistics, volume z-score and spacing by hand', () => {
+  it('computes returns, lags, rolling statistics, volume z-score and spacing by hand', () => {
     const prices = [100, 110, 99, 99];
     const volumes = [10, 30, 20, 50];
     const seconds = [0, 2, 5, 5];
@@ -93,7 +93,7 @@ void describe('stepFeatures', () => {
     });
   });
 
-  void it('gives a zero volume z-score when the previous volumes do not vary', () => {
+  it('gives a zero volume z-score when the previous volumes do not vary', () => {
     const { results } = stepFeatureBatch(
       initialFeatureState(),
       [tick(0, 1, 5, 0), tick(1, 1, 5, 1), tick(2, 1, 9, 2)],
@@ -103,7 +103,7 @@ void describe('stepFeatures', () => {
     assert.equal(last?.kind === 'applied' ? last.row.values.at(-2) : undefined, 0);
   });
 
-  void it('marks a tick behind the latest event time as late without touching the state', () => {
+  it('marks a tick behind the latest event time as late without touching the state', () => {
     const { state } = stepFeatureBatch(initialFeatureState(), [tick(0, 1, 1, 100)], SMALL);
     const result = stepFeatures(state, tick(1, 2, 1, 95), SMALL);
     assert.equal(result.kind, 'late');
@@ -111,19 +111,19 @@ void describe('stepFeatures', () => {
     assert.equal(result.kind === 'late' ? result.lateByUs : undefined, 5n * SECOND_US);
   });
 
-  void it('marks a tick behind the watermark as expired', () => {
+  it('marks a tick behind the watermark as expired', () => {
     const { state } = stepFeatureBatch(initialFeatureState(), [tick(0, 1, 1, 100)], SMALL);
     const ELEVEN_SECONDS_LATE = 89;
     assert.equal(stepFeatures(state, tick(1, 2, 1, ELEVEN_SECONDS_LATE), SMALL).kind, 'expired');
     assert.equal(stepFeatures(state, tick(2, 2, 1, 90), SMALL).kind, 'late');
   });
 
-  void it('applies a tick with the same event time as the latest one', () => {
+  it('applies a tick with the same event time as the latest one', () => {
     const { state } = stepFeatureBatch(initialFeatureState(), [tick(0, 1, 1, 100)], SMALL);
     assert.equal(stepFeatures(state, tick(1, 2, 1, 100), SMALL).kind, 'applied');
   });
 
-  void it('offers a model sequence only once the last L vectors are complete', () => {
+  it('offers a model sequence only once the last L vectors are complete', () => {
     const WARM_UP = 4;
     const ticks = Array.from({ length: WARM_UP + SMALL.sequenceLength }, (_, i) =>
       tick(i, 100 + i, 10 + (i % 3), i),
@@ -139,7 +139,7 @@ void describe('stepFeatures', () => {
   });
 });
 
-void describe('feature batching invariance', () => {
+describe('feature batching invariance', () => {
   const configs = fc.record({
     version: fc.constant('prop'),
     returnLags: fc.integer({ min: 0, max: 4 }),
@@ -167,7 +167,7 @@ void describe('feature batching invariance', () => {
     });
   const splitPoints = fc.array(fc.nat(), { maxLength: 10 });
 
-  void it('gives every tick the same features in one batch, in many batches with JSON checkpoints, and after a restart', () => {
+  it('gives every tick the same features in one batch, in many batches with JSON checkpoints, and after a restart', () => {
     fc.assert(
       fc.property(configs, tickSeries, splitPoints, fc.nat(), (config, ticks, splits, restartSeed) => {
         const whole = stepFeatureBatch(initialFeatureState(), ticks, config);
@@ -200,7 +200,7 @@ void describe('feature batching invariance', () => {
     );
   });
 
-  void it('needs every one of the replayed ticks: one fewer changes the rebuilt state', () => {
+  it('needs every one of the replayed ticks: one fewer changes the rebuilt state', () => {
     const config: FeatureConfig = { ...SMALL, returnWindows: [3], volumeWindow: 2, sequenceLength: 2 };
     const needed = replayTicksRequired(config);
     const ticks = Array.from({ length: needed + 5 }, (_, i) =>

@@ -18,8 +18,8 @@ const row = (base: number, constant = 7): number[] => [
   constant,
 ];
 
-void describe('normalization statistics', () => {
-  void it('computes per-feature mean and population std over complete vectors only', () => {
+describe('normalization statistics', () => {
+  it('computes per-feature mean and population std over complete vectors only', () => {
     const incomplete = [null, ...row(1000).slice(1)];
     const stats = computeNormalizationStats([row(1), row(3), incomplete], CONFIG);
     assert.equal(stats.count, 2);
@@ -28,18 +28,18 @@ void describe('normalization statistics', () => {
     assert.deepEqual(stats.featureNames, featureNames(CONFIG));
   });
 
-  void it('stores a constant feature with std 1 so that it normalizes to 0, not NaN', () => {
+  it('stores a constant feature with std 1 so that it normalizes to 0, not NaN', () => {
     const stats = computeNormalizationStats([row(1), row(3)], CONFIG);
     assert.equal(stats.std.at(-1), 1);
     const [normalized] = normalizeSequence([row(3)], stats, CONFIG);
     assert.deepEqual(normalized, [...new Array<number>(WIDTH - 1).fill(1), 0]);
   });
 
-  void it('refuses to compute statistics from no complete vector', () => {
+  it('refuses to compute statistics from no complete vector', () => {
     assert.throws(() => computeNormalizationStats([[null, ...row(1).slice(1)]], CONFIG), RangeError);
   });
 
-  void it('refuses statistics made for another feature version', () => {
+  it('refuses statistics made for another feature version', () => {
     const stats = computeNormalizationStats([row(1), row(3)], CONFIG);
     assert.throws(() => normalizeSequence([row(1)], stats, { ...CONFIG, version: 'other' }), RangeError);
   });

@@ -47,8 +47,8 @@ const TWO_TICKS_100_BPS: LabelDefinition = {
   threshold: { kind: 'bps', bps: 100 },
 };
 
-void describe('label tracker', () => {
-  void it('labels a move beyond the threshold in either direction as a jump, and a small one as not', () => {
+describe('label tracker', () => {
+  it('labels a move beyond the threshold in either direction as a jump, and a small one as not', () => {
     // e0→e2: 100→102 (+1.98%, jump); e1→e3: 101→100.5 (−0.5%, none); e2→e4: 102→99 (−2.99%, jump)
     const ticks = [tick(0, 100), tick(1, 101), tick(2, 102), tick(3, 100.5), tick(4, 99)];
     const { outcomes } = track(ticks, TWO_TICKS_100_BPS);
@@ -65,7 +65,7 @@ void describe('label tracker', () => {
     assert.ok(outcomes.every((o) => o.labelVersion === 'test-ticks'));
   });
 
-  void it('does not count a move exactly at the threshold as a jump', () => {
+  it('does not count a move exactly at the threshold as a jump', () => {
     const def: LabelDefinition = {
       ...TWO_TICKS_100_BPS,
       horizon: { kind: 'ticks', ticks: 1 },
@@ -78,7 +78,7 @@ void describe('label tracker', () => {
     );
   });
 
-  void it('closes a seconds horizon at the first tick at or after it', () => {
+  it('closes a seconds horizon at the first tick at or after it', () => {
     const def: LabelDefinition = { ...TWO_TICKS_100_BPS, horizon: { kind: 'seconds', seconds: 10 } };
     const ticks = [tick(0, 100, 0), tick(1, 100, 9), tick(2, 105, 10), tick(3, 100, 25)];
     const { outcomes } = track(ticks, def);
@@ -92,7 +92,7 @@ void describe('label tracker', () => {
     );
   });
 
-  void it('gives no outcome to events before a σ threshold has its full window of returns', () => {
+  it('gives no outcome to events before a σ threshold has its full window of returns', () => {
     const WINDOW = 3;
     const def: LabelDefinition = {
       version: 'test-sigma',
@@ -116,7 +116,7 @@ void describe('label tracker', () => {
     assert.equal(outcomes[1]?.label, 1);
   });
 
-  void it('ignores a tick older than the last one and leaves its state untouched', () => {
+  it('ignores a tick older than the last one and leaves its state untouched', () => {
     let state = initialLabelTrackerState();
     state = stepLabelTracker(state, tick(0, 100, 10), TWO_TICKS_100_BPS).state;
     const step = stepLabelTracker(state, tick(1, 100, 5), TWO_TICKS_100_BPS);
@@ -125,7 +125,7 @@ void describe('label tracker', () => {
     assert.deepEqual(step.outcomes, []);
   });
 
-  void it('refuses definitions that cannot label anything', () => {
+  it('refuses definitions that cannot label anything', () => {
     const bad: LabelDefinition[] = [
       { ...TWO_TICKS_100_BPS, horizon: { kind: 'ticks', ticks: 0 } },
       { ...TWO_TICKS_100_BPS, horizon: { kind: 'seconds', seconds: 0 } },
@@ -138,7 +138,7 @@ void describe('label tracker', () => {
   });
 });
 
-void describe('labelSeries', () => {
+describe('labelSeries', () => {
   const definitions = fc.record({
     version: fc.constant('prop'),
     horizon: fc.oneof(
@@ -170,7 +170,7 @@ void describe('labelSeries', () => {
       });
     });
 
-  void it('gives the same outcomes when the tracker is checkpointed through JSON between ticks', () => {
+  it('gives the same outcomes when the tracker is checkpointed through JSON between ticks', () => {
     fc.assert(
       fc.property(series, definitions, (ticks, def) => {
         let state: LabelTrackerState = initialLabelTrackerState();
@@ -188,7 +188,7 @@ void describe('labelSeries', () => {
     );
   });
 
-  void it('tracks each symbol of a mixed batch on its own', () => {
+  it('tracks each symbol of a mixed batch on its own', () => {
     const a = [tick(0, 100), tick(1, 103), tick(2, 100)];
     const b = a.map((t) => ({ ...t, symbol: 'Y', eventId: `y${t.eventId}`, price: t.price * 2 }));
     const mixed = [a[0], b[0], a[1], b[1], a[2], b[2]] as SilverTick[];
@@ -199,7 +199,7 @@ void describe('labelSeries', () => {
     );
   });
 
-  void it('produces exactly the outcomes of the tick-by-tick tracker, in the same order', () => {
+  it('produces exactly the outcomes of the tick-by-tick tracker, in the same order', () => {
     fc.assert(
       fc.property(series, definitions, (ticks, def) => {
         assert.deepEqual(labelSeries(ticks, def), track(ticks, def).outcomes);

@@ -14,8 +14,8 @@ const SAMPLE: ScoredPrediction[] = Array.from({ length: 200 }, (_, i) => {
   return { actual, probability, predicted: probability > 0.4 ? 1 : 0 };
 });
 
-void describe('bootstrapMetrics', () => {
-  void it('gives the same intervals for the same seed and different ones for another seed', () => {
+describe('bootstrapMetrics', () => {
+  it('gives the same intervals for the same seed and different ones for another seed', () => {
     const a = bootstrapMetrics(SAMPLE, { random: createMulberry32(SEED), resamples: RESAMPLES });
     const b = bootstrapMetrics(SAMPLE, { random: createMulberry32(SEED), resamples: RESAMPLES });
     const c = bootstrapMetrics(SAMPLE, { random: createMulberry32(SEED + 1), resamples: RESAMPLES });
@@ -23,7 +23,7 @@ void describe('bootstrapMetrics', () => {
     assert.notDeepEqual(a, c);
   });
 
-  void it('brackets each full-sample estimate with a non-empty interval', () => {
+  it('brackets each full-sample estimate with a non-empty interval', () => {
     const intervals = bootstrapMetrics(SAMPLE, { random: createMulberry32(SEED), resamples: RESAMPLES });
     for (const [metric, interval] of Object.entries(intervals)) {
       assert.ok(interval, metric);
@@ -34,7 +34,7 @@ void describe('bootstrapMetrics', () => {
     }
   });
 
-  void it('narrows the interval as the confidence level drops', () => {
+  it('narrows the interval as the confidence level drops', () => {
     const wide = bootstrapMetrics(SAMPLE, {
       random: createMulberry32(SEED),
       resamples: RESAMPLES,
@@ -50,7 +50,7 @@ void describe('bootstrapMetrics', () => {
     assert.ok(width(narrow.accuracy) < width(wide.accuracy));
   });
 
-  void it('gives null intervals for an empty sample and for metrics no resample can define', () => {
+  it('gives null intervals for an empty sample and for metrics no resample can define', () => {
     const empty = bootstrapMetrics([], { random: createMulberry32(SEED), metrics: ['accuracy'] });
     assert.equal(empty.accuracy, null);
     const oneClass: ScoredPrediction[] = [
@@ -62,7 +62,7 @@ void describe('bootstrapMetrics', () => {
     assert.ok(intervals.accuracy);
   });
 
-  void it('refuses a confidence level outside (0, 1)', () => {
+  it('refuses a confidence level outside (0, 1)', () => {
     assert.throws(
       () => bootstrapMetrics(SAMPLE, { random: createMulberry32(SEED), confidence: 1 }),
       RangeError,
@@ -70,7 +70,7 @@ void describe('bootstrapMetrics', () => {
   });
 });
 
-void describe('quantile', () => {
+describe('quantile', () => {
   const cases = [
     { q: 0, expected: 1 },
     { q: 0.5, expected: 2.5 },
@@ -78,7 +78,7 @@ void describe('quantile', () => {
     { q: 0.25, expected: 1.75 },
   ];
   for (const { q, expected } of cases) {
-    void it(`interpolates the ${q} quantile of 1..4 as ${expected}`, () => {
+    it(`interpolates the ${q} quantile of 1..4 as ${expected}`, () => {
       assert.equal(quantile([1, 2, 3, 4], q), expected);
     });
   }

@@ -17,8 +17,8 @@ const EXAMPLE = scored(
 );
 const EXAMPLE_AUC = 14.5 / 16;
 
-void describe('evaluatePredictions', () => {
-  void it('computes every metric of a small worked example', () => {
+describe('evaluatePredictions', () => {
+  it('computes every metric of a small worked example', () => {
     const expected: ClassificationMetrics = {
       n: 8,
       positives: 4,
@@ -110,7 +110,7 @@ void describe('evaluatePredictions', () => {
   ];
 
   for (const { name, input, expected } of degenerate) {
-    void it(`reports null rather than NaN for ${name}`, () => {
+    it(`reports null rather than NaN for ${name}`, () => {
       const report = evaluatePredictions(input);
       for (const [key, value] of Object.entries(expected)) {
         assert.equal(report[key as keyof ClassificationMetrics], value, key);
@@ -119,12 +119,12 @@ void describe('evaluatePredictions', () => {
     });
   }
 
-  void it('counts tied scores across classes as half a correct ordering', () => {
+  it('counts tied scores across classes as half a correct ordering', () => {
     const allTied = scored([1, 0, 1, 0], [1, 1, 1, 1], [0.5, 0.5, 0.5, 0.5]);
     assert.equal(evaluatePredictions(allTied).rocAuc, 0.5);
   });
 
-  void it('refuses a NaN probability', () => {
+  it('refuses a NaN probability', () => {
     assert.throws(() => evaluatePredictions(scored([1], [1], [Number.NaN])), RangeError);
   });
 });

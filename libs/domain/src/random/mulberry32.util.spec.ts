@@ -24,9 +24,9 @@ const GOLDEN: ReadonlyArray<{ seed: number; first: number[] }> = [
   },
 ];
 
-void describe('createMulberry32', () => {
+describe('createMulberry32', () => {
   for (const { seed, first } of GOLDEN) {
-    void it(`reproduces the reference stream for seed ${seed}`, () => {
+    it(`reproduces the reference stream for seed ${seed}`, () => {
       const random = createMulberry32(seed);
       assert.deepEqual(
         first.map(() => random()),
@@ -35,7 +35,7 @@ void describe('createMulberry32', () => {
     });
   }
 
-  void it('stays within [0, 1) and gives indices within [0, n)', () => {
+  it('stays within [0, 1) and gives indices within [0, n)', () => {
     const random = createMulberry32(7);
     const DRAWS = 10_000;
     const N = 13;

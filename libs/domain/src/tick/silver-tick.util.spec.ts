@@ -4,8 +4,8 @@ import golden from '../event-id/event-id.golden.json';
 import { TICK_SCHEMA_VERSION } from './tick-contract.schema';
 import { toSilverTick } from './silver-tick.util';
 
-void describe('toSilverTick', () => {
-  void it('carries the golden event id of the tick and drops the Bronze-only fields', () => {
+describe('toSilverTick', () => {
+  it('carries the golden event id of the tick and drops the Bronze-only fields', () => {
     const vector = golden.vectors.find((v) => v.name === 'the same tick with a trade id');
     assert.ok(vector);
     const silver = toSilverTick({

@@ -41,21 +41,21 @@ const cases: ReadonlyArray<{ name: string; patch: Partial<typeof GOOD>; codes: T
   },
 ];
 
-void describe('validateTick', () => {
+describe('validateTick', () => {
   for (const { name, patch, codes } of cases) {
-    void it(`${codes.length === 0 ? 'accepts' : `reports ${codes.join(', ')} for`} ${name}`, () => {
+    it(`${codes.length === 0 ? 'accepts' : `reports ${codes.join(', ')} for`} ${name}`, () => {
       const result = validateTick({ ...GOOD, ...patch }, RULES);
       assert.deepEqual(result.ok ? [] : result.failures.map((f) => f.code), codes);
     });
   }
 
-  void it('uses a configured symbol pattern instead of the default', () => {
+  it('uses a configured symbol pattern instead of the default', () => {
     const lowerCase = { ...RULES, symbolPattern: /^[a-z]+$/ };
     assert.equal(validateTick({ ...GOOD, symbol: 'aapl' }, lowerCase).ok, true);
     assert.equal(validateTick(GOOD, lowerCase).ok, false);
   });
 
-  void it('gives the same answer every time for a global pattern', () => {
+  it('gives the same answer every time for a global pattern', () => {
     const globalPattern = { ...RULES, symbolPattern: /^[A-Z]+$/g };
     const REPEATS = 3;
     for (let i = 0; i < REPEATS; i += 1) assert.equal(validateTick(GOOD, globalPattern).ok, true);
