@@ -24,6 +24,7 @@ export { TopicAdmin } from './ports/topic-admin.port';
 export {
   DEAD_LETTER_HEADERS,
   DeadLetterPort,
+  deadLetterOf,
   type DeadLetter,
   type DeadLetterReason,
 } from './ports/dead-letter.port';
@@ -41,3 +42,10 @@ export {
   InMemoryPartitionPositions,
   InMemoryTopicAdmin,
 } from './fakes/in-memory-bus';
+export { busOptionsFromEnv, type KafkaEnvConfig } from './bus-env';
+export {
+  LAKE_COMMIT_SCHEMA_VERSION,
+  lakeCommitNotificationSchema,
+  type LakeCommitNotification,
+} from './contracts/lake-commit.contract';
+export { NO_MODEL, SIGNAL_SCHEMA_VERSION, signalSchema, type Signal } from './contracts/signal.contract';

@@ -1,3 +1,4 @@
+export { Clock, FixedClock, SystemClock } from './clock/clock.port';
 export { CodedError, errorCode, errorMessage } from './errors/coded-error';
 export {
   commonEnv,

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { Clock, SystemClock } from './clock/clock.port';
 import { HealthController } from './health/health.controller';
 import { ReadinessRegistry } from './health/readiness-registry';
 import { JsonLogger } from './logging/json-logger';
@@ -16,7 +17,7 @@ export interface PlatformModuleOptions {
 }
 
 /**
- * Global: the config, the JSON logger, the metrics registry, the readiness registry, and the /health and /metrics
+ * Global: the config, the JSON logger, the metrics registry, the readiness registry, the clock, and the /health and /metrics
  * controllers. `bootstrapStage` imports it; apps never do.
  */
 @Global()
@@ -32,8 +33,9 @@ export class PlatformModule {
         { provide: JsonLogger, useValue: options.logger },
         { provide: PipelineMetrics, useValue: new PipelineMetrics(options.stage) },
         ReadinessRegistry,
+        { provide: Clock, useClass: SystemClock },
       ],
-      exports: [APP_CONFIG, JsonLogger, PipelineMetrics, ReadinessRegistry],
+      exports: [APP_CONFIG, JsonLogger, PipelineMetrics, ReadinessRegistry, Clock],
     };
   }
 }

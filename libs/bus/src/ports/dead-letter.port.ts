@@ -24,3 +24,22 @@ export const DEAD_LETTER_HEADERS = {
 export abstract class DeadLetterPort {
   abstract send(letters: readonly DeadLetter[]): Promise<void>;
 }
+
+/** A consumed record as a dead letter, with its source position. */
+export function deadLetterOf(
+  record: {
+    readonly topic: string;
+    readonly partition: number;
+    readonly offset: string;
+    readonly key: Buffer | null;
+    readonly value: Buffer | null;
+  },
+  reason: DeadLetterReason,
+): DeadLetter {
+  return {
+    source: { topic: record.topic, partition: record.partition, offset: record.offset },
+    key: record.key,
+    value: record.value,
+    reason,
+  };
+}

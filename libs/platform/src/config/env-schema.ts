@@ -44,6 +44,11 @@ export const kafkaEnv = {
   /** Partition count for the multi-partition topics when this stage creates the topology. */
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(3),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(16).default(1),
+  /** Prefix of every topic and group id on the wire; lets test runs share a broker. Empty in production. */
+  KAFKA_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, _ and - only')
+    .default(''),
 };
 
 /** The env of every stage that reads or writes the lake. */

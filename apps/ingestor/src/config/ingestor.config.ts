@@ -1,0 +1,15 @@
+import { commonEnv, httpPort, kafkaEnv } from '@lakehouse/platform';
+import { z } from 'zod';
+
+export const INGESTOR_DEFAULT_PORT = 3001;
+
+export const ingestorConfigSchema = z.object({
+  ...commonEnv,
+  ...kafkaEnv,
+  HTTP_PORT: httpPort(INGESTOR_DEFAULT_PORT),
+  KAFKA_GROUP_ID: z.string().min(1).default('ingestor'),
+  /** IANA zone in which exchange-local timestamps (`yyyy-MM-dd HH:mm:ss`) are read; without it they are rejected. */
+  EXCHANGE_TIME_ZONE: z.string().min(1).optional(),
+});
+
+export type IngestorConfig = z.output<typeof ingestorConfigSchema>;
