@@ -1,4 +1,11 @@
-import { type AppTransaction, type CommitResult, Lake, LakeError } from './lake.port';
+import {
+  type AppTransaction,
+  type CommitResult,
+  Lake,
+  LakeError,
+  type MergeOutcome,
+  type MergeSpec,
+} from './lake.port';
 import { type AnyTable, type TableDefinition } from './table-definition';
 
 interface MemoryTable {
@@ -41,6 +48,48 @@ export class InMemoryLake extends Lake {
     for (const txn of txns) state.txns.set(txn.appId, txn.version);
     state.version += 1n;
     return Promise.resolve({ version: state.version });
+  }
+
+  merge<Row extends object>(
+    table: TableDefinition<Row>,
+    rows: readonly Row[],
+    spec: MergeSpec,
+    txns: readonly AppTransaction[],
+  ): Promise<MergeOutcome> {
+    const state = this.tables.get(table.name);
+    if (!state) return Promise.reject(new LakeError('TABLE_NOT_FOUND', `no table ${table.name}`));
+    if (this.conflictsToInject > 0) {
+      this.conflictsToInject -= 1;
+      return Promise.reject(new LakeError('COMMIT_CONFLICT', `injected conflict on ${table.name}`));
+    }
+    const keyOf = (row: object): string => {
+      const values = table.toColumns(row as Row);
+      return JSON.stringify(
+        spec.keys.map((k) => String(values[table.columns.findIndex((c) => c.name === k)])),
+      );
+    };
+    const index = new Map(state.rows.map((row, i) => [keyOf(row), i]));
+    let inserted = 0;
+    let updated = 0;
+    for (const row of rows) {
+      const at = index.get(keyOf(row));
+      if (at === undefined) {
+        if (spec.whenNotMatched === 'insert') {
+          index.set(keyOf(row), state.rows.length);
+          state.rows.push(row);
+          inserted += 1;
+        }
+      } else if (spec.whenMatched !== 'ignore') {
+        const merged: Record<string, unknown> = { ...(state.rows[at] as Record<string, unknown>) };
+        for (const column of spec.whenMatched.update)
+          merged[column] = (row as Record<string, unknown>)[column];
+        state.rows[at] = merged;
+        updated += 1;
+      }
+    }
+    for (const txn of txns) state.txns.set(txn.appId, txn.version);
+    state.version += 1n;
+    return Promise.resolve({ version: state.version, inserted, updated });
   }
 
   transactionVersions(

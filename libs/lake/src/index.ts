@@ -23,3 +23,10 @@ export {
   LakeError,
   type LakeErrorCode,
 } from './lake.port';
+export {
+  type LateStatus,
+  SILVER_QUARANTINE,
+  type SilverRejectRow,
+  type SilverTickRow,
+  silverTicksTable,
+} from './tables/silver-ticks.table';

@@ -14,6 +14,29 @@ export interface CommitResult {
   readonly version: bigint;
 }
 
+/**
+ * An upsert keyed by columns: how `Lake.merge` matches source rows to target rows and what it does with each.
+ * Invariant for every table written this way: at most one row per key.
+ */
+export interface MergeSpec {
+  /** Key columns: a source row matches the target row with equal values in all of them. */
+  readonly keys: readonly string[];
+  /**
+   * A partition column present in both: the source's distinct values become literals in the predicate, so the merge
+   * reads only those partitions however large the table grows.
+   */
+  readonly partitionColumn?: string;
+  /** On a match: keep the target row as it is (deduplication), or set these columns from the source row. */
+  readonly whenMatched: 'ignore' | { readonly update: readonly string[] };
+  /** Source rows with no match are inserted. */
+  readonly whenNotMatched: 'insert' | 'ignore';
+}
+
+export interface MergeOutcome extends CommitResult {
+  readonly inserted: number;
+  readonly updated: number;
+}
+
 /** Stable codes of the lake port's errors; the Delta adapter maps the binding's errors onto them. */
 export type LakeErrorCode =
   'COMMIT_CONFLICT' | 'TABLE_NOT_FOUND' | 'SCHEMA_MISMATCH' | 'INVALID_ARGUMENT' | 'LAKE_IO';
@@ -50,6 +73,17 @@ export abstract class Lake {
     rows: readonly Row[],
     txns: readonly AppTransaction[],
   ): Promise<CommitResult>;
+
+  /**
+   * MERGE of `rows` into the table by `spec`, with `txns` in the same atomic commit. Rows must be unique by key
+   * (deduplicate within the batch first). Same conflict semantics as {@link append}.
+   */
+  abstract merge<Row extends object>(
+    table: TableDefinition<Row>,
+    rows: readonly Row[],
+    spec: MergeSpec,
+    txns: readonly AppTransaction[],
+  ): Promise<MergeOutcome>;
 
   /** The latest recorded version of each app id, `undefined` for an id never recorded; read from the latest table version. */
   abstract transactionVersions(
