@@ -33,8 +33,33 @@ export function assertTimeZone(timeZone: string): void {
   formatterFor(timeZone);
 }
 
+const SECONDS_PER_HOUR = 3600;
+const MAX_CACHED_HOURS_PER_ZONE = 50_000;
+// Offsets by UTC hour, for hours without a transition inside them. Intl dominates the cost of parsing exchange-local
+// timestamps, and a file of ticks asks about the same few hours over and over.
+const offsetsByHour = new Map<string, Map<number, number>>();
+
 /** The zone's UTC offset in seconds (local − UTC) at an instant given in epoch seconds. */
 export function utcOffsetSeconds(timeZone: string, epochSeconds: number): number {
+  const hour = Math.floor(epochSeconds / SECONDS_PER_HOUR);
+  let cache = offsetsByHour.get(timeZone);
+  const cached = cache?.get(hour);
+  if (cached !== undefined) return cached;
+  const start = hour * SECONDS_PER_HOUR;
+  const atStart = intlOffsetSeconds(timeZone, start);
+  // Same offset at both ends of the hour: no transition inside it (zones never change twice within an hour).
+  if (atStart !== intlOffsetSeconds(timeZone, start + SECONDS_PER_HOUR - 1)) {
+    return intlOffsetSeconds(timeZone, epochSeconds);
+  }
+  if (cache === undefined || cache.size >= MAX_CACHED_HOURS_PER_ZONE) {
+    cache = new Map();
+    offsetsByHour.set(timeZone, cache);
+  }
+  cache.set(hour, atStart);
+  return atStart;
+}
+
+function intlOffsetSeconds(timeZone: string, epochSeconds: number): number {
   const parts = formatterFor(timeZone).formatToParts(epochSeconds * MILLIS_PER_SECOND);
   const field = (type: Intl.DateTimeFormatPartTypes): string =>
     parts.find((p) => p.type === type)?.value ?? '';
