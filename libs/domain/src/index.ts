@@ -47,7 +47,7 @@ export {
   assertLabelDefinition,
   type LabelDefinition,
   type LabelOutcome,
-} from './labels/label-definition';
+} from './labels/label-definition.config';
 export {
   initialLabelTrackerState,
   stepLabelTracker,
@@ -55,7 +55,7 @@ export {
   type LabelStepResult,
   type LabelTrackerState,
   type PendingLabel,
-} from './labels/label-tracker';
+} from './labels/label-tracker.util';
 export { labelSeries } from './labels/label-series.util';
 export {
   labelTrackerStateFromJson,
@@ -70,7 +70,7 @@ export {
   featureNames,
   replayTicksRequired,
   type FeatureConfig,
-} from './features/feature-config';
+} from './features/feature.config';
 export {
   featureStateFromJson,
   featureStateToJson,
@@ -78,7 +78,7 @@ export {
   type FeatureState,
   type FeatureStateJson,
   type FeatureVector,
-} from './features/feature-state';
+} from './features/feature-state.schema';
 export {
   modelSequence,
   rebuildFeatureState,
@@ -86,7 +86,7 @@ export {
   stepFeatures,
   type FeatureRow,
   type FeatureStepResult,
-} from './features/feature-step';
+} from './features/feature-step.util';
 export { stepFeaturesBySymbol } from './features/feature-by-symbol.util';
 export {
   computeNormalizationStats,

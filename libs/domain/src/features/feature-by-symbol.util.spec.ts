@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SilverTick } from '../tick/silver-tick.schema';
-import { DEFAULT_FEATURE_CONFIG } from './feature-config';
-import { initialFeatureState } from './feature-state';
-import { stepFeatureBatch } from './feature-step';
+import { DEFAULT_FEATURE_CONFIG } from './feature.config';
+import { initialFeatureState } from './feature-state.schema';
+import { stepFeatureBatch } from './feature-step.util';
 import { stepFeaturesBySymbol } from './feature-by-symbol.util';
 
 const tick = (symbol: string, seconds: number, price: number): SilverTick => ({

@@ -1,7 +1,7 @@
 import { SilverTick } from '../tick/silver-tick.schema';
-import { FeatureConfig } from './feature-config';
-import { FeatureState, initialFeatureState } from './feature-state';
-import { FeatureStepResult, stepFeatures } from './feature-step';
+import { FeatureConfig } from './feature.config';
+import { FeatureState, initialFeatureState } from './feature-state.schema';
+import { FeatureStepResult, stepFeatures } from './feature-step.util';
 
 /**
  * {@link stepFeatures} over a mixed-symbol batch: each tick steps its own symbol's state (a fresh one for a new

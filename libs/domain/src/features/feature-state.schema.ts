@@ -1,4 +1,4 @@
-import { FeatureConfig, returnsKept } from './feature-config';
+import { FeatureConfig, returnsKept } from './feature.config';
 
 /** One feature vector, in `featureNames(config)` order; null where the history is still too short. */
 export type FeatureVector = readonly (number | null)[];

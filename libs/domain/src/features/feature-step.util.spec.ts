@@ -2,20 +2,20 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { SilverTick } from '../tick/silver-tick.schema';
-import { FeatureConfig, featureNames, replayTicksRequired } from './feature-config';
+import { FeatureConfig, featureNames, replayTicksRequired } from './feature.config';
 import {
   FeatureStateJson,
   featureStateFromJson,
   featureStateToJson,
   initialFeatureState,
-} from './feature-state';
+} from './feature-state.schema';
 import {
   FeatureStepResult,
   modelSequence,
   rebuildFeatureState,
   stepFeatureBatch,
   stepFeatures,
-} from './feature-step';
+} from './feature-step.util';
 
 const SECOND_US = 1_000_000n;
 const SMALL: FeatureConfig = {

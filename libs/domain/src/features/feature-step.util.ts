@@ -13,8 +13,8 @@
  * makes one batch, many batches and a restart agree.
  */
 import { SilverTick } from '../tick/silver-tick.schema';
-import { FeatureConfig, replayTicksRequired, returnsKept } from './feature-config';
-import { FeatureState, FeatureVector, initialFeatureState } from './feature-state';
+import { FeatureConfig, replayTicksRequired, returnsKept } from './feature.config';
+import { FeatureState, FeatureVector, initialFeatureState } from './feature-state.schema';
 import { lastN, mean, populationStd } from './rolling-stats.util';
 
 const MICROS_PER_SECOND = 1_000_000;

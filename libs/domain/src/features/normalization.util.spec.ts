@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FeatureConfig, featureNames } from './feature-config';
+import { FeatureConfig, featureNames } from './feature.config';
 import { computeNormalizationStats, normalizeSequence } from './normalization.util';
 
 // One lag, one window: vectors have featureNames(CONFIG).length = 1 + 1 + 4 + 1 + 1 = 8 values.

@@ -1,5 +1,5 @@
-import { FeatureConfig, featureNames } from './feature-config';
-import { FeatureVector } from './feature-state';
+import { FeatureConfig, featureNames } from './feature.config';
+import { FeatureVector } from './feature-state.schema';
 
 /**
  * Per-feature mean and std from the training rows. They belong to the model (saved beside its weights) and are

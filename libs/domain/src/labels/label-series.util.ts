@@ -1,6 +1,6 @@
 import { populationStd } from '../features/rolling-stats.util';
 import { SilverTick } from '../tick/silver-tick.schema';
-import { LabelDefinition, LabelOutcome, horizonMicros, labelOf } from './label-definition';
+import { LabelDefinition, LabelOutcome, horizonMicros, labelOf } from './label-definition.config';
 
 /** Drops ticks older than the latest seen so far: the tracker's late rule, applied to a whole series. */
 function inOrder(ticks: readonly SilverTick[]): SilverTick[] {

@@ -1,4 +1,4 @@
-import { LabelTrackerState } from './label-tracker';
+import { LabelTrackerState } from './label-tracker.util';
 
 /** JSON-safe form of {@link LabelTrackerState} (bigints as decimal strings), for checkpoints. */
 export interface LabelTrackerStateJson {

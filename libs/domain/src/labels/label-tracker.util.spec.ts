@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { SilverTick } from '../tick/silver-tick.schema';
-import { LabelDefinition, LabelOutcome, assertLabelDefinition } from './label-definition';
+import { LabelDefinition, LabelOutcome, assertLabelDefinition } from './label-definition.config';
 import { labelSeries } from './label-series.util';
 import {
   LabelTrackerState,
   initialLabelTrackerState,
   stepLabelTracker,
   stepLabelsBySymbol,
-} from './label-tracker';
+} from './label-tracker.util';
 import {
   LabelTrackerStateJson,
   labelTrackerStateFromJson,

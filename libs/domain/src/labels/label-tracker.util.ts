@@ -7,7 +7,7 @@ import {
   labelOf,
   labelThreshold,
   returnsNeeded,
-} from './label-definition';
+} from './label-definition.config';
 
 /** An event waiting for its horizon to pass. */
 export interface PendingLabel {
