@@ -1,10 +1,11 @@
+import { Injectable } from '@nestjs/common';
 import {
   type AppTransaction,
   BRONZE_QUARANTINE,
   BRONZE_TICKS,
   type BronzeTickRow,
   isCommitConflict,
-  type Lake,
+  Lake,
   type QuarantineRow,
 } from '@lakehouse/lake';
 
@@ -53,6 +54,7 @@ export function fileAppId(fileId: string): string {
   return `loader:${fileId}`;
 }
 
+@Injectable()
 export class BronzeExactlyOnce {
   /** Positions as of this writer's last load or commit; dropped on a conflict. */
   private readonly bronzePositions = new Map<string, bigint | undefined>();
