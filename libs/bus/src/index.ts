@@ -37,6 +37,7 @@ export { KafkaBatchTransport } from './transport/kafka-batch-transport';
 export { KafkaBatchContext } from './transport/kafka-batch-context';
 export { RpcErrorPassthroughFilter } from './transport/rpc-error-passthrough.filter';
 export {
+  fakeRecordBatch,
   InMemoryDeadLetter,
   InMemoryMessageProducer,
   InMemoryPartitionPositions,

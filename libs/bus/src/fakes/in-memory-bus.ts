@@ -2,12 +2,22 @@ import { DeadLetter, DeadLetterPort } from '../ports/dead-letter.port';
 import { MessageProducer } from '../ports/message-producer.port';
 import { PartitionPosition, PartitionPositions } from '../ports/partition-positions.port';
 import { TopicAdmin } from '../ports/topic-admin.port';
-import { OutboundMessage, TopicMessages, TopicPartition, topicPartitionKey } from '../records';
+import {
+  batchIdOf,
+  BusRecord,
+  OutboundMessage,
+  RecordBatch,
+  TopicMessages,
+  TopicPartition,
+  topicPartitionKey,
+} from '../records';
 import { TopicSpec } from '../topology';
 
 /** Records what a stage produced, per topic, in order. `failNext` makes the next send reject. */
 export class InMemoryMessageProducer extends MessageProducer {
   readonly sent = new Map<string, OutboundMessage[]>();
+  /** Produce requests made, successful or not: a stage should batch its output. */
+  requests = 0;
   private failure: Error | undefined;
 
   send(topic: string, messages: readonly OutboundMessage[]): Promise<void> {
@@ -15,6 +25,7 @@ export class InMemoryMessageProducer extends MessageProducer {
   }
 
   sendBatch(batch: readonly TopicMessages[]): Promise<void> {
+    this.requests += 1;
     if (this.failure) {
       const failure = this.failure;
       this.failure = undefined;
@@ -77,4 +88,33 @@ export class InMemoryPartitionPositions extends PartitionPositions {
   override onRevoked(partitions: readonly TopicPartition[]): void {
     this.revoked.push(...partitions);
   }
+}
+
+/** A consumed batch for unit tests of stage consumers: consecutive offsets from `firstOffset`. */
+export function fakeRecordBatch(
+  topic: string,
+  values: readonly { readonly key: string | null; readonly value: string | Buffer | null }[],
+  options: { readonly partition?: number; readonly firstOffset?: number } = {},
+): RecordBatch {
+  const partition = options.partition ?? 0;
+  const first = options.firstOffset ?? 0;
+  const records: BusRecord[] = values.map((v, i) => ({
+    topic,
+    partition,
+    offset: String(first + i),
+    key: v.key === null ? null : Buffer.from(v.key),
+    value: v.value === null ? null : Buffer.isBuffer(v.value) ? v.value : Buffer.from(v.value),
+    headers: {},
+    timestamp: '0',
+  }));
+  const lastOffset = String(first + Math.max(0, values.length - 1));
+  return {
+    topic,
+    partition,
+    records,
+    firstOffset: String(first),
+    lastOffset,
+    highWatermark: String(first + values.length),
+    batchId: batchIdOf(topic, partition, String(first), lastOffset),
+  };
 }
