@@ -1,6 +1,6 @@
 // Public API of @lakehouse/domain. Everything here is pure: no I/O, no clock, no randomness of its own.
 
-// 1. Tick contract (Bronze edge)
+// Tick contract (Bronze edge)
 export {
   TICK_SCHEMA_VERSION,
   TICK_FIELDS_V1,
@@ -17,7 +17,7 @@ export {
 export { parseRawTick, parseTickLine, type TickParseResult } from './tick/raw-tick.parser';
 export { assertTimeZone } from './tick/exchange-time-zone.util';
 
-// 2. Canonical event id (Silver)
+// Canonical event id (Silver)
 export { canonicalDecimal } from './event-id/canonical-decimal.util';
 export {
   EVENT_ID_VERSION,
@@ -26,7 +26,7 @@ export {
   type EventIdInput,
 } from './event-id/event-id.util';
 
-// 3. Validation (Silver)
+// Validation (Silver)
 export {
   DEFAULT_SYMBOL_PATTERN,
   TICK_VALIDATION_CODES,
@@ -41,29 +41,7 @@ export {
 export { type SilverTick } from './tick/silver-tick.schema';
 export { toSilverTick } from './tick/silver-tick.util';
 
-// 5. Labels (realized outcomes)
-export {
-  DEFAULT_LABEL_DEFINITION,
-  assertLabelDefinition,
-  type LabelDefinition,
-  type LabelOutcome,
-} from './labels/label-definition.config';
-export {
-  initialLabelTrackerState,
-  stepLabelTracker,
-  stepLabelsBySymbol,
-  type LabelStepResult,
-  type LabelTrackerState,
-  type PendingLabel,
-} from './labels/label-tracker.util';
-export { labelSeries } from './labels/label-series.util';
-export {
-  labelTrackerStateFromJson,
-  labelTrackerStateToJson,
-  type LabelTrackerStateJson,
-} from './labels/label-tracker-state.util';
-
-// 4. Features (Silver)
+// Features (Silver)
 export {
   DEFAULT_FEATURE_CONFIG,
   assertFeatureConfig,
@@ -94,7 +72,29 @@ export {
   type NormalizationStats,
 } from './features/normalization.util';
 
-// 6. Evaluation metrics
+// Labels (realized outcomes)
+export {
+  DEFAULT_LABEL_DEFINITION,
+  assertLabelDefinition,
+  type LabelDefinition,
+  type LabelOutcome,
+} from './labels/label-definition.config';
+export {
+  initialLabelTrackerState,
+  stepLabelTracker,
+  stepLabelsBySymbol,
+  type LabelStepResult,
+  type LabelTrackerState,
+  type PendingLabel,
+} from './labels/label-tracker.util';
+export { labelSeries } from './labels/label-series.util';
+export {
+  labelTrackerStateFromJson,
+  labelTrackerStateToJson,
+  type LabelTrackerStateJson,
+} from './labels/label-tracker-state.util';
+
+// Evaluation metrics
 export { createMulberry32, randomIndex, type SeededRandom } from './random/mulberry32.util';
 export {
   confusionMatrix,
@@ -115,7 +115,7 @@ export {
   type ConfidenceInterval,
 } from './metrics/bootstrap-interval.util';
 
-// 7. One-minute bars
+// One-minute bars
 export {
   aggregateMinuteBars,
   mergeMinuteBarSets,
