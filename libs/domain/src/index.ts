@@ -81,6 +81,8 @@ export {
 } from './labels/label-definition.config';
 export {
   initialLabelTrackerState,
+  labelReplayTicksRequired,
+  rebuildLabelTrackerState,
   stepLabelTracker,
   stepLabelsBySymbol,
   type LabelStepResult,

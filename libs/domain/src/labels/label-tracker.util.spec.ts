@@ -7,6 +7,8 @@ import { labelSeries } from './label-series.util';
 import {
   LabelTrackerState,
   initialLabelTrackerState,
+  labelReplayTicksRequired,
+  rebuildLabelTrackerState,
   stepLabelTracker,
   stepLabelsBySymbol,
 } from './label-tracker.util';
@@ -185,6 +187,41 @@ describe('labelSeries', () => {
         }
         assert.deepEqual(outcomes, track(ticks, def).outcomes);
       }),
+    );
+  });
+
+  it('rebuilds the tracker of a tick horizon exactly from the trailing in-order ticks', () => {
+    const tickDefinitions = definitions.filter((def) => def.horizon.kind === 'ticks');
+    fc.assert(
+      fc.property(series, tickDefinitions, (ticks, def) => {
+        let state: LabelTrackerState = initialLabelTrackerState();
+        const inOrder: SilverTick[] = [];
+        for (const t of ticks) {
+          const step = stepLabelTracker(state, t, def);
+          if (!step.late) inOrder.push(t);
+          state = step.state;
+        }
+        assert.deepEqual(rebuildLabelTrackerState(inOrder, def), state);
+      }),
+    );
+  });
+
+  it('needs every one of the replayed ticks: one fewer changes the rebuilt tracker', () => {
+    const def: LabelDefinition = { ...TWO_TICKS_100_BPS, threshold: { kind: 'sigma', k: 1, window: 3 } };
+    const needed = labelReplayTicksRequired(def) ?? 0;
+    const ticks = Array.from({ length: needed + 4 }, (_, i) => tick(i, 100 + ((i * 7) % 5)));
+    const full = track(ticks, def);
+    assert.ok(full.outcomes.length > 0);
+    let state: LabelTrackerState = initialLabelTrackerState();
+    for (const t of ticks) state = stepLabelTracker(state, t, def).state;
+    assert.deepEqual(rebuildLabelTrackerState(ticks, def), state);
+    assert.notDeepEqual(rebuildLabelTrackerState(ticks.slice(-(needed - 1)), def), state);
+  });
+
+  it('has no tick count for a seconds horizon', () => {
+    assert.equal(
+      labelReplayTicksRequired({ ...TWO_TICKS_100_BPS, horizon: { kind: 'seconds', seconds: 5 } }),
+      null,
     );
   });
 

@@ -131,3 +131,28 @@ export function stepLabelsBySymbol(
   }
   return { states: next, outcomes, lateEventIds };
 }
+
+/**
+ * For a tick horizon, how many trailing in-order ticks of a symbol rebuild its tracker state exactly (the last h
+ * events are pending, and the oldest needs its σ window behind it). Null for a seconds horizon, where the number
+ * of pending events is unbounded in ticks: checkpoint the state with `labelTrackerStateToJson` instead.
+ */
+export function labelReplayTicksRequired(def: LabelDefinition): number | null {
+  return def.horizon.kind === 'ticks' ? def.horizon.ticks + returnsNeeded(def) : null;
+}
+
+/**
+ * Rebuilds a tracker after a restart by replaying a symbol's trailing in-order ticks; the outcomes the replay
+ * would emit were already emitted before the restart and are dropped. Exact given at least
+ * {@link labelReplayTicksRequired} ticks.
+ */
+export function rebuildLabelTrackerState(
+  trailingTicks: readonly SilverTick[],
+  def: LabelDefinition,
+): LabelTrackerState {
+  const needed = labelReplayTicksRequired(def);
+  const replay = needed === null ? trailingTicks : lastN(trailingTicks, needed);
+  let state = initialLabelTrackerState();
+  for (const tick of replay) state = stepLabelTracker(state, tick, def).state;
+  return state;
+}
