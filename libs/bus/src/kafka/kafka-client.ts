@@ -4,6 +4,8 @@ import { BusOptions } from '../bus-options';
 
 export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
 
+const REBALANCING = /rebalanc/i;
+
 /** kafkajs' own logs, routed into the app's JSON logger under `kafkajs.<namespace>` contexts. */
 export function createKafkaClient(options: BusOptions, logger: JsonLogger): Kafka {
   return new Kafka({
@@ -16,6 +18,16 @@ export function createKafkaClient(options: BusOptions, logger: JsonLogger): Kafk
         const { message, timestamp: _timestamp, logger: _logger, ...fields } = log;
         const entry = { msg: message, ...fields };
         const context = `kafkajs.${namespace}`;
+        // kafkajs logs every broker error response at ERROR, including the rebalance notices of a normal group
+        // membership change; those are expected and the Runner reports the rejoin itself.
+        if (
+          level === logLevel.ERROR &&
+          namespace === 'Connection' &&
+          REBALANCING.test(String(fields.error))
+        ) {
+          logger.debug(entry, context);
+          return;
+        }
         switch (level) {
           case logLevel.ERROR:
             logger.error(entry, context);

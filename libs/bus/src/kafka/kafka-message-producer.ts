@@ -20,6 +20,7 @@ export class KafkaMessageProducer extends MessageProducer implements OnModuleIni
   private readonly namespace: Namespace;
   private readonly inFlight = new Set<Promise<unknown>>();
   private connected = false;
+  private started = false;
   private closing = false;
 
   constructor(
@@ -37,8 +38,12 @@ export class KafkaMessageProducer extends MessageProducer implements OnModuleIni
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
+    // kafkajs reconnects by itself on the next send after a broker drop; these only keep readiness truthful.
     this.producer.on(this.producer.events.DISCONNECT, () => {
       this.connected = false;
+    });
+    this.producer.on(this.producer.events.CONNECT, () => {
+      this.connected = true;
     });
     readiness.register('kafka-producer', () => ({
       up: this.connected,
@@ -50,6 +55,7 @@ export class KafkaMessageProducer extends MessageProducer implements OnModuleIni
     try {
       await this.producer.connect();
       this.connected = true;
+      this.started = true;
     } catch (error) {
       throw new BusError('BUS_CONNECT_FAILED', `producer could not connect: ${errorMessage(error)}`, {
         cause: error,
@@ -64,8 +70,8 @@ export class KafkaMessageProducer extends MessageProducer implements OnModuleIni
   async sendBatch(batch: readonly TopicMessages[]): Promise<void> {
     const topicMessages = batch.filter((t) => t.messages.length > 0);
     if (topicMessages.length === 0) return;
-    if (this.closing || !this.connected) {
-      throw new BusError('BUS_NOT_CONNECTED', 'producer is not connected (starting or shutting down)');
+    if (this.closing || !this.started) {
+      throw new BusError('BUS_NOT_CONNECTED', 'producer is not started or is shutting down');
     }
     const sending = this.producer.sendBatch({
       acks: ACKS_ALL,
@@ -77,6 +83,7 @@ export class KafkaMessageProducer extends MessageProducer implements OnModuleIni
     this.inFlight.add(sending);
     try {
       await sending;
+      this.connected = true;
     } catch (error) {
       throw new BusError('BUS_PRODUCE_FAILED', `produce failed: ${errorMessage(error)}`, { cause: error });
     } finally {

@@ -31,6 +31,8 @@ export class KafkaBatchTransport
   private consumer: Consumer | undefined;
   private state: ConsumerState = 'idle';
   private stopping: Promise<void> | undefined;
+  /** Set when kafkajs gave up restarting the consumer: only a process restart brings it back. */
+  private crashedForGood = false;
   private readonly namespace: Namespace;
   private readonly consumerOptions: ConsumerOptions;
   private readonly tracker: AssignmentTracker;
@@ -71,6 +73,10 @@ export class KafkaBatchTransport
     readiness.register('kafka-consumer', () => ({
       up: this.state === 'joined',
       details: { state: this.state, group: this.consumerOptions.groupId },
+    }));
+    readiness.registerLiveness('kafka-consumer', () => ({
+      up: !this.crashedForGood,
+      details: { state: this.state },
     }));
   }
 
@@ -130,6 +136,7 @@ export class KafkaBatchTransport
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.state = 'crashed';
+      if (!payload.restart) this.crashedForGood = true;
       this.log.error(
         { msg: 'consumer crashed', restart: payload.restart, error: errorMessage(payload.error) },
         KafkaBatchTransport.name,

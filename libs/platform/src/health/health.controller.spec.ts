@@ -16,6 +16,7 @@ describe('the platform HTTP endpoints', () => {
   let app: INestApplication;
   let base: string;
   let consumerJoined = false;
+  let consumerRestartable = true;
 
   before(async () => {
     const logger = new JsonLogger({ stage: 'spec', level: 'fatal', write: () => undefined });
@@ -30,6 +31,7 @@ describe('the platform HTTP endpoints', () => {
       if (!consumerJoined) throw new Error('not yet');
       return { up: true };
     });
+    app.get(ReadinessRegistry).registerLiveness('kafka-consumer', () => ({ up: consumerRestartable }));
     await app.listen(0, '127.0.0.1');
     base = await app.getUrl();
   });
@@ -51,6 +53,17 @@ describe('the platform HTTP endpoints', () => {
   it('reports ready once every probe is up', async () => {
     consumerJoined = true;
     assert.equal((await fetch(`${base}/health/ready`)).status, HTTP_OK);
+  });
+
+  it('fails liveness when an adapter is broken beyond self-repair', async () => {
+    consumerRestartable = false;
+    const live = await fetch(`${base}/health`);
+    consumerRestartable = true;
+    assert.equal(live.status, HTTP_UNAVAILABLE);
+    assert.equal(
+      ((await live.json()) as { error: Record<string, unknown> }).error['kafka-consumer'] !== undefined,
+      true,
+    );
   });
 
   it('serves Prometheus text on /metrics with the stage label', async () => {

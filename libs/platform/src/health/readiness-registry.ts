@@ -12,13 +12,27 @@ export type ReadinessProbe = () => ProbeResult | Promise<ProbeResult>;
  */
 export class ReadinessRegistry {
   private readonly probes = new Map<string, ReadinessProbe>();
+  private readonly livenessProbes = new Map<string, ReadinessProbe>();
 
   register(name: string, probe: ReadinessProbe): void {
     if (this.probes.has(name)) throw new Error(`readiness probe "${name}" is already registered`);
     this.probes.set(name, probe);
   }
 
+  /**
+   * A probe `/health` (liveness) reports too: only for states a restart fixes and waiting does not
+   * (e.g. a consumer that crashed and will not restart itself).
+   */
+  registerLiveness(name: string, probe: ReadinessProbe): void {
+    if (this.livenessProbes.has(name)) throw new Error(`liveness probe "${name}" is already registered`);
+    this.livenessProbes.set(name, probe);
+  }
+
   entries(): ReadonlyArray<readonly [string, ReadinessProbe]> {
     return [...this.probes.entries()];
+  }
+
+  livenessEntries(): ReadonlyArray<readonly [string, ReadinessProbe]> {
+    return [...this.livenessProbes.entries()];
   }
 }
