@@ -78,3 +78,44 @@ export {
 
 // Test support
 export { createUntrainedArtifact, type UntrainedArtifactOptions } from './testing/untrained-artifact';
+
+// Training data
+export { TrainingDataSource, type EventTimeRange } from './dataset/training-data-source.port';
+export { InMemoryTrainingDataSource } from './dataset/in-memory-training-data-source';
+export { NdjsonTrainingDataSource } from './dataset/ndjson-training-data-source';
+export { buildLabeledSequences, type LabeledSequences } from './dataset/labeled-sequences';
+export {
+  DEFAULT_SPLIT_FRACTIONS,
+  chronologicalSplit,
+  type ChronologicalSplit,
+  type SplitFractions,
+} from './dataset/chronological-split';
+export { balancedClassWeights, type ClassWeights } from './dataset/class-weights';
+
+// Training
+export { TRAIN_DEFAULTS, resolveTrainOptions, type TrainOptions } from './training/train-options';
+export {
+  trainModel,
+  type TrainingDependencies,
+  type TrainingProgress,
+  type TrainingResult,
+} from './training/train-model';
+export { trainInWorker, type TrainWorkerData } from './training/train-in-worker';
+export {
+  constructComponent,
+  filesystemStoreRef,
+  ndjsonSourceRef,
+  type ComponentRef,
+} from './training/component-ref';
+export { TRAIN_USAGE, parseTrainArgs, type TrainCommand } from './cli/train-args';
+
+// Evaluation internals useful to the app and the dashboard
+export {
+  evaluateClassifiers,
+  type ClassifierOutput,
+  type EvaluationInput,
+} from './evaluation/evaluate-classifiers';
+export { renderEvaluationMarkdown } from './evaluation/evaluation-markdown';
+export { THRESHOLD_OBJECTIVE, chooseThreshold } from './evaluation/threshold-selection';
+export { fitLogisticRegression, predictLogistic, type LogisticModel } from './evaluation/logistic-regression';
+export { syntheticSilverTicks, type SyntheticTickOptions } from './testing/synthetic-silver-ticks';

@@ -5,20 +5,27 @@ export const MANIFEST_FORMAT_VERSION = 1;
 
 /** Where the training data came from: enough to rebuild exactly the same data set later (Delta time travel). */
 export interface TrainingProvenance {
+  /** The data source, e.g. `delta:silver.ticks`. */
+  readonly dataSource: string;
   readonly symbols: readonly string[];
   /** Inclusive start and exclusive end of the event-time range read, ISO-8601 UTC. */
   readonly from: string;
   readonly to: string;
-  /** The Silver table version the read was pinned to. */
-  readonly silverTableVersion: number;
+  /** The Silver table version the read was pinned to; null for a source without versions (a file). */
+  readonly silverTableVersion: number | null;
   readonly samples: { readonly train: number; readonly validation: number; readonly test: number };
+  /** Rows dropped because their label horizon crossed a split boundary. */
+  readonly purgedAtSplitBoundaries: number;
   /** Event-time cut points of the chronological split, ISO-8601 UTC. */
   readonly splitTimes: { readonly validationFrom: string; readonly testFrom: string };
   readonly epochsRun: number;
   readonly stoppedEarly: boolean;
   readonly bestEpoch: number;
+  readonly earlyStopping: string;
   readonly classWeights: { readonly negative: number; readonly positive: number };
   readonly seed: number;
+  /** The backend label training ran on. */
+  readonly backend: string;
   readonly durationMs: number;
 }
 
