@@ -1,4 +1,3 @@
-/* global console, process, URL */
 // Reads data/sample/ticks.ndjson through the domain's own Bronze parser and Silver rules, and checks what the
 // README promises: every line parses in America/New_York, passes validation, has a unique event id, and each
 // symbol's ticks are in event-time order. Then runs features and labels over it as a smoke test.
