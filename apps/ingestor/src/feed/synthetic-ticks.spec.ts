@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { createMulberry32 as seeded } from '@lakehouse/domain';
 import {
   DEFAULT_SYNTHETIC_FEED,
   type SyntheticFeedOptions,
   type SyntheticTick,
-  syntheticTicks,
+  SyntheticTickSource,
 } from './synthetic-ticks';
-
-/** A small seeded PRNG for the test (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const OPTIONS: SyntheticFeedOptions = {
   ...DEFAULT_SYNTHETIC_FEED,
@@ -28,15 +17,11 @@ const OPTIONS: SyntheticFeedOptions = {
 const SEED = 42;
 
 function take(n: number, seed = SEED, options = OPTIONS): SyntheticTick[] {
-  const out: SyntheticTick[] = [];
-  for (const tick of syntheticTicks(options, seeded(seed))) {
-    out.push(tick);
-    if (out.length === n) break;
-  }
-  return out;
+  const source = new SyntheticTickSource(options, seeded(seed));
+  return Array.from({ length: n }, () => source.next());
 }
 
-describe('syntheticTicks', () => {
+describe('SyntheticTickSource', () => {
   it('is reproducible for a seed and differs across seeds', () => {
     assert.deepEqual(take(500), take(500));
     assert.notDeepEqual(take(500), take(500, SEED + 1));
@@ -74,7 +59,7 @@ describe('syntheticTicks', () => {
   });
 
   it('refuses an empty symbol list or a non-positive rate', () => {
-    assert.throws(() => syntheticTicks({ ...OPTIONS, symbols: [] }, seeded(1)).next(), RangeError);
-    assert.throws(() => syntheticTicks({ ...OPTIONS, ratePerSec: 0 }, seeded(1)).next(), RangeError);
+    assert.throws(() => new SyntheticTickSource({ ...OPTIONS, symbols: [] }, seeded(1)), RangeError);
+    assert.throws(() => new SyntheticTickSource({ ...OPTIONS, ratePerSec: 0 }, seeded(1)), RangeError);
   });
 });

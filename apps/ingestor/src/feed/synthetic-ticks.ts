@@ -59,29 +59,43 @@ class Gaussian {
 }
 
 /**
- * An endless iterator of ticks. `uniform` is a seeded PRNG in [0, 1): the same seed gives the same feed.
+ * An endless source of ticks. `uniform` is a seeded PRNG in [0, 1): the same seed gives the same feed.
  */
-export function* syntheticTicks(
-  options: SyntheticFeedOptions,
-  uniform: () => number,
-): Generator<SyntheticTick> {
-  if (options.symbols.length === 0) throw new RangeError('at least one symbol');
-  if (!(options.ratePerSec > 0)) throw new RangeError('ratePerSec must be > 0');
-  const gauss = new Gaussian(uniform);
-  const prices = options.symbols.map(() => options.startPrice);
-  // Each symbol ticks every symbols/rate seconds of event time.
-  const dtYears = options.symbols.length / options.ratePerSec / SECONDS_PER_YEAR;
-  const diffusion = options.volatility * Math.sqrt(dtYears);
-  const driftStep = (options.drift - (options.volatility * options.volatility) / 2) * dtYears;
-  const jumpProbability = 1 - Math.exp(-options.jumpsPerYear * dtYears);
-  for (let n = 0; ; n++) {
+export class SyntheticTickSource {
+  private readonly gauss: Gaussian;
+  private readonly prices: number[];
+  private readonly diffusion: number;
+  private readonly driftStep: number;
+  private readonly jumpProbability: number;
+  private n = 0;
+
+  constructor(
+    private readonly options: SyntheticFeedOptions,
+    private readonly uniform: () => number,
+  ) {
+    if (options.symbols.length === 0) throw new RangeError('at least one symbol');
+    if (!(options.ratePerSec > 0)) throw new RangeError('ratePerSec must be > 0');
+    this.gauss = new Gaussian(uniform);
+    this.prices = options.symbols.map(() => options.startPrice);
+    // Each symbol ticks every symbols/rate seconds of event time.
+    const dtYears = options.symbols.length / options.ratePerSec / SECONDS_PER_YEAR;
+    this.diffusion = options.volatility * Math.sqrt(dtYears);
+    this.driftStep = (options.drift - (options.volatility * options.volatility) / 2) * dtYears;
+    this.jumpProbability = 1 - Math.exp(-options.jumpsPerYear * dtYears);
+  }
+
+  next(): SyntheticTick {
+    const { options, uniform } = this;
+    const n = this.n++;
     const i = n % options.symbols.length;
-    const jump = uniform() < jumpProbability ? options.jumpMean + options.jumpStd * gauss.next() : 0;
-    prices[i] = prices[i]! * Math.exp(driftStep + diffusion * gauss.next() + jump);
+    const jump =
+      uniform() < this.jumpProbability ? options.jumpMean + options.jumpStd * this.gauss.next() : 0;
+    const price = this.prices[i]! * Math.exp(this.driftStep + this.diffusion * this.gauss.next() + jump);
+    this.prices[i] = price;
     const volume = Math.max(1, Math.round(-MEAN_VOLUME * Math.log(Math.max(uniform(), Number.MIN_VALUE))));
-    yield {
+    return {
       symbol: options.symbols[i]!,
-      price: Number(prices[i].toFixed(PRICE_DECIMALS)),
+      price: Number(price.toFixed(PRICE_DECIMALS)),
       volume,
       timestamp: new Date(options.startMs + (n * 1000) / options.ratePerSec).toISOString(),
     };
