@@ -1,7 +1,8 @@
-import { DeadLetter, DeadLetterPort, deadLetterOf, RecordBatch, TOPICS } from '@lakehouse/bus';
+import { DeadLetter, DeadLetterPort, deadLetterOf, RecordBatch } from '@lakehouse/bus';
 import { parseRawTick, TickParserOptions } from '@lakehouse/domain';
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
+import { INGESTOR_TOPICS } from './config/ingestor.config';
 import { AcceptedTick, IngestorService } from './ingestor.service';
 
 export const TICK_PARSER_OPTIONS = Symbol('TICK_PARSER_OPTIONS');
@@ -15,7 +16,7 @@ export class IngestorConsumer {
     @Inject(TICK_PARSER_OPTIONS) private readonly parserOptions: TickParserOptions,
   ) {}
 
-  @EventPattern(TOPICS.ticksRaw)
+  @EventPattern(INGESTOR_TOPICS.input)
   async handle(@Payload() batch: RecordBatch): Promise<void> {
     const accepted: AcceptedTick[] = [];
     const rejected: DeadLetter[] = [];

@@ -4,11 +4,11 @@ import {
   LakeCommitNotification,
   MessageProducer,
   RecordBatch,
-  TOPICS,
 } from '@lakehouse/bus';
 import { RawTick } from '@lakehouse/domain';
 import { Clock } from '@lakehouse/platform';
 import { Injectable } from '@nestjs/common';
+import { INGESTOR_TOPICS } from './config/ingestor.config';
 
 export interface AcceptedTick {
   readonly tick: RawTick;
@@ -41,7 +41,7 @@ export class IngestorService {
       committedAt: this.clock.now().toISOString(),
       skeletonInlineRecords: ticks.map((t) => ({ symbol: t.tick.symbol, payload: t.raw })),
     };
-    await this.producer.send(TOPICS.lakeCommits, [
+    await this.producer.send(INGESTOR_TOPICS.output, [
       { key: BRONZE_TICKS_TABLE, value: encodeJson(notification) },
     ]);
   }

@@ -1,7 +1,8 @@
-import { DeadLetter, DeadLetterPort, deadLetterOf, RecordBatch, TOPICS } from '@lakehouse/bus';
+import { DeadLetter, DeadLetterPort, deadLetterOf, RecordBatch } from '@lakehouse/bus';
 import { parseRawTick, RawTick, TickParserOptions } from '@lakehouse/domain';
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
+import { PREDICTOR_TOPICS } from './config/predictor.config';
 import { PredictorService } from './predictor.service';
 
 export const TICK_PARSER_OPTIONS = Symbol('TICK_PARSER_OPTIONS');
@@ -15,7 +16,7 @@ export class PredictorConsumer {
     @Inject(TICK_PARSER_OPTIONS) private readonly parserOptions: TickParserOptions,
   ) {}
 
-  @EventPattern(TOPICS.ticksRefined)
+  @EventPattern(PREDICTOR_TOPICS.input)
   async handle(@Payload() batch: RecordBatch): Promise<void> {
     const ticks: RawTick[] = [];
     const rejected: DeadLetter[] = [];

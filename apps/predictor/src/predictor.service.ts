@@ -1,7 +1,8 @@
-import { encodeJson, MessageProducer, NO_MODEL, Signal, SIGNAL_SCHEMA_VERSION, TOPICS } from '@lakehouse/bus';
+import { encodeJson, MessageProducer, NO_MODEL, Signal, SIGNAL_SCHEMA_VERSION } from '@lakehouse/bus';
 import { RawTick } from '@lakehouse/domain';
 import { Clock } from '@lakehouse/platform';
 import { Injectable } from '@nestjs/common';
+import { PREDICTOR_TOPICS } from './config/predictor.config';
 
 /**
  * Refined ticks → signals: one batch in, one batched produce out, keyed by symbol.
@@ -27,7 +28,7 @@ export class PredictorService {
       producedAt,
     }));
     await this.producer.send(
-      TOPICS.signalsPredictions,
+      PREDICTOR_TOPICS.output,
       signals.map((s) => ({ key: s.symbol, value: encodeJson(s) })),
     );
   }

@@ -7,10 +7,10 @@ import {
   RecordBatch,
   Signal,
   signalSchema,
-  TOPICS,
 } from '@lakehouse/bus';
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
+import { PUBLISHER_TOPICS } from './config/publisher.config';
 import { PublisherService } from './publisher.service';
 
 /** The Kafka edge of the publisher: signals, validated; malformed ones become dead letters. */
@@ -21,7 +21,7 @@ export class PublisherConsumer {
     private readonly deadLetters: DeadLetterPort,
   ) {}
 
-  @EventPattern(TOPICS.signalsPredictions)
+  @EventPattern(PUBLISHER_TOPICS.input)
   async handle(@Payload() batch: RecordBatch): Promise<void> {
     const signals: Signal[] = [];
     const rejected: DeadLetter[] = [];

@@ -7,10 +7,10 @@ import {
   LakeCommitNotification,
   lakeCommitNotificationSchema,
   RecordBatch,
-  TOPICS,
 } from '@lakehouse/bus';
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
+import { REFINER_TOPICS } from './config/refiner.config';
 import { RefinerService } from './refiner.service';
 
 /** The Kafka edge of the refiner: `lake.commits` notifications, validated; malformed ones become dead letters. */
@@ -21,7 +21,7 @@ export class RefinerConsumer {
     private readonly deadLetters: DeadLetterPort,
   ) {}
 
-  @EventPattern(TOPICS.lakeCommits)
+  @EventPattern(REFINER_TOPICS.input)
   async handle(@Payload() batch: RecordBatch): Promise<void> {
     const notifications: LakeCommitNotification[] = [];
     const rejected: DeadLetter[] = [];

@@ -1,5 +1,6 @@
-import { LakeCommitNotification, MessageProducer, OutboundMessage, TOPICS } from '@lakehouse/bus';
+import { LakeCommitNotification, MessageProducer, OutboundMessage } from '@lakehouse/bus';
 import { Injectable } from '@nestjs/common';
+import { REFINER_TOPICS } from './config/refiner.config';
 
 /**
  * Bronze commits → `ticks.refined`, one record per tick, keyed by symbol, in commit order.
@@ -14,6 +15,6 @@ export class RefinerService {
     const messages: OutboundMessage[] = notifications.flatMap((n) =>
       (n.skeletonInlineRecords ?? []).map((r) => ({ key: r.symbol, value: Buffer.from(r.payload) })),
     );
-    await this.producer.send(TOPICS.ticksRefined, messages);
+    await this.producer.send(REFINER_TOPICS.output, messages);
   }
 }

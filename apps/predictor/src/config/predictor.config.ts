@@ -1,5 +1,15 @@
 import { commonEnv, httpPort, kafkaEnv } from '@lakehouse/platform';
+import type { TopicName } from '@lakehouse/bus';
 import { z } from 'zod';
+
+/**
+ * The topics this stage consumes and produces (besides `ticks.dlq`). Its consumer subscribes through this object,
+ * so the deploy manifests' scaler and topic checks can read them here.
+ */
+export const PREDICTOR_TOPICS = {
+  input: 'ticks.refined',
+  output: 'signals.predictions',
+} as const satisfies Record<string, TopicName>;
 
 export const PREDICTOR_DEFAULT_PORT = 3003;
 

@@ -1,6 +1,15 @@
 import { hostname } from 'node:os';
 import { commonEnv, httpPort, kafkaEnv } from '@lakehouse/platform';
+import type { TopicName } from '@lakehouse/bus';
 import { z } from 'zod';
+
+/**
+ * The topics this stage consumes and produces (besides `ticks.dlq`). Its consumer subscribes through this object,
+ * so the deploy manifests' scaler and topic checks can read them here.
+ */
+export const PUBLISHER_TOPICS = {
+  input: 'signals.predictions',
+} as const satisfies Record<string, TopicName>;
 
 export const PUBLISHER_DEFAULT_PORT = 3004;
 export const DEFAULT_SIGNAL_RING_SIZE = 100;

@@ -1,5 +1,15 @@
 import { commonEnv, httpPort, kafkaEnv } from '@lakehouse/platform';
+import type { TopicName } from '@lakehouse/bus';
 import { z } from 'zod';
+
+/**
+ * The topics this stage consumes and produces (besides `ticks.dlq`). Its consumer subscribes through this object,
+ * so the deploy manifests' scaler and topic checks can read them here.
+ */
+export const REFINER_TOPICS = {
+  input: 'lake.commits',
+  output: 'ticks.refined',
+} as const satisfies Record<string, TopicName>;
 
 export const REFINER_DEFAULT_PORT = 3002;
 
