@@ -230,6 +230,29 @@ describe('the Kafka bus against a real broker', { timeout: 5 * TEST_TIMEOUT_MS }
   );
 
   it(
+    'finishes and commits the in-flight batch when the app shuts down',
+    { timeout: TEST_TIMEOUT_MS },
+    async () => {
+      const { namespace, topic, groupId } = fresh();
+      const handlerMs = 1_000;
+      const records = 10;
+      const probe = new Probe();
+      let handlerStarted!: () => void;
+      const started = new Promise<void>((resolve) => (handlerStarted = resolve));
+      probe.handle = async () => {
+        handlerStarted();
+        await new Promise((resolve) => setTimeout(resolve, handlerMs));
+      };
+      const app = await startProbeApp({ brokers: kafka.brokers, namespace, groupId, partitions: 1, probe });
+      await app.get(MessageProducer).send(PROBE_TOPIC, ticks(['SPX'], records));
+      await started;
+      await app.close(); // SIGTERM's path: stop fetching, finish the batch, commit, leave, disconnect
+      assert.equal(probe.values().length, records, 'the in-flight batch ran to completion');
+      assert.equal((await committed(namespace, topic, groupId)).get(0), String(records));
+    },
+  );
+
+  it(
     'drains pending sends before the producer disconnects on shutdown',
     { timeout: TEST_TIMEOUT_MS },
     async () => {
