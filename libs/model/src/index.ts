@@ -56,8 +56,12 @@ export { InMemoryModelStore } from './store/in-memory-model-store';
 
 // Serving
 export {
+  SERVING_RUNTIMES,
   ServingModel,
+  choosePredictorFactory,
   loadServingModel,
+  parseServingRuntime,
+  type ServingRuntime,
   tfjsPredictorFactory,
   type BatchProvenance,
   type PredictorFactory,
@@ -119,3 +123,18 @@ export { renderEvaluationMarkdown } from './evaluation/evaluation-markdown';
 export { THRESHOLD_OBJECTIVE, chooseThreshold } from './evaluation/threshold-selection';
 export { fitLogisticRegression, predictLogistic, type LogisticModel } from './evaluation/logistic-regression';
 export { syntheticSilverTicks, type SyntheticTickOptions } from './testing/synthetic-silver-ticks';
+
+// ONNX export and runtime
+export {
+  ONNX_INPUT,
+  ONNX_OUTPUT,
+  buildGruOnnxModel,
+  gruWeightsOf,
+  type GruWeights,
+} from './onnx/gru-onnx.export';
+export {
+  OnnxWindowPredictor,
+  loadOnnxRuntime,
+  onnxPredictorFactory,
+  onnxRuntimeAvailable,
+} from './onnx/onnx-window-predictor';

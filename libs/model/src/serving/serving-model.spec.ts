@@ -52,7 +52,7 @@ describe('ServingModel', () => {
   it('scores a batch with the real TF.js model and stamps version, backend and threshold on it', async () => {
     const store = await storeWith('v1');
     await store.promote('v1');
-    const model = await loadServingModel(store);
+    const model = await loadServingModel(store, { runtime: 'tfjs' });
     const batch = await model.predictBatch(
       new Float32Array(3 * SIZE).fill(0.1),
       3,
@@ -62,10 +62,26 @@ describe('ServingModel', () => {
     assert.ok(batch.ok);
     assert.equal(batch.modelVersion, 'v1');
     assert.equal(batch.backend, model.backend.label);
+    assert.equal(model.backendLabel, model.backend.label);
     assert.equal(batch.threshold, 0.5);
     assert.equal(batch.probabilities.length, 3);
     for (const p of batch.probabilities) assert.ok(p > 0 && p < 1);
     model.dispose();
+  });
+
+  it('serves through onnxruntime on a CPU backend by default, saying so in the backend label', async () => {
+    const store = await storeWith('v1');
+    await store.promote('v1');
+    const onnx = await loadServingModel(store);
+    const tfjs = await loadServingModel(store, { runtime: 'tfjs' });
+    const windows = Float32Array.from({ length: 5 * SIZE }, (_, i) => Math.sin(i));
+    const viaOnnx = await onnx.predictBatch(windows, 5, SHAPE.timesteps, SHAPE.features);
+    const viaTfjs = await tfjs.predictBatch(windows, 5, SHAPE.timesteps, SHAPE.features);
+    assert.equal(viaOnnx.backend, `${onnx.backend.label}+onnxruntime`);
+    assert.ok(viaOnnx.ok && viaTfjs.ok);
+    viaOnnx.probabilities.forEach((p, i) => assert.ok(Math.abs(p - viaTfjs.probabilities[i]!) < 1e-5));
+    onnx.dispose();
+    tfjs.dispose();
   });
 
   it('answers a wrong shape with an error result, not an exception', async () => {

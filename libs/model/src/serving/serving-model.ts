@@ -8,6 +8,7 @@ import { scoreBatch } from '../inference/score-batch';
 import { InputRejectCode } from '../inference/window-validation';
 import { TfjsWindowPredictor, WindowPredictor } from '../inference/window-predictor';
 import { ModelStore } from '../store/model-store.port';
+import { onnxPredictorFactory, onnxRuntimeAvailable } from '../onnx/onnx-window-predictor';
 
 /** Builds the runtime for one artifact; the default is the TF.js model itself. */
 export type PredictorFactory = (artifact: ModelArtifact) => Promise<WindowPredictor>;
@@ -17,9 +18,43 @@ export const tfjsPredictorFactory: PredictorFactory = async (artifact) => {
   return new TfjsWindowPredictor(await deserializeNetwork(artifact.network), timesteps, features);
 };
 
+/** Which runtime computes predictions: TF.js itself, or the same weights exported to onnxruntime's CPU kernels. */
+export const SERVING_RUNTIMES = ['auto', 'tfjs', 'onnx'] as const;
+export type ServingRuntime = (typeof SERVING_RUNTIMES)[number];
+
+/** Reads a runtime setting (e.g. `MODEL_RUNTIME`); unset means `auto`. */
+export function parseServingRuntime(value: string | undefined): ServingRuntime {
+  const trimmed = value?.trim().toLowerCase() ?? '';
+  if (trimmed === '') return 'auto';
+  if ((SERVING_RUNTIMES as readonly string[]).includes(trimmed)) return trimmed as ServingRuntime;
+  throw new ModelError(
+    'INVALID_ARGUMENT',
+    `model runtime ${value ?? ''} is not one of ${SERVING_RUNTIMES.join(', ')}`,
+  );
+}
+
+/**
+ * `auto`: TF.js when its backend runs on a GPU; otherwise onnxruntime when it loads (its CPU GRU kernel is an
+ * order of magnitude faster than TF.js wasm; a spec proves the outputs equal to 1e-5), else TF.js.
+ */
+export function choosePredictorFactory(runtime: ServingRuntime, backend: ActiveBackend): PredictorFactory {
+  switch (runtime) {
+    case 'tfjs':
+      return tfjsPredictorFactory;
+    case 'onnx':
+      if (!onnxRuntimeAvailable())
+        throw new ModelError('BACKEND_UNAVAILABLE', 'onnxruntime-node cannot load');
+      return onnxPredictorFactory;
+    case 'auto':
+      return backend.device === 'cpu' && onnxRuntimeAvailable() ? onnxPredictorFactory : tfjsPredictorFactory;
+  }
+}
+
 export interface ServingModelOptions {
   /** `TF_BACKEND` and a logger for the backend choice; see {@link initBackend}. */
   readonly backend?: BackendOptions;
+  /** Default `auto`; see {@link choosePredictorFactory}. Ignored when `predictorFactory` is given. */
+  readonly runtime?: ServingRuntime;
   readonly predictorFactory?: PredictorFactory;
   /** How often, at most, a batch boundary re-reads the promoted pointer (default 1 s; 0 = every batch). */
   readonly pointerCheckIntervalMs?: number;
@@ -88,6 +123,7 @@ export class ServingModel {
     readonly backend: ActiveBackend,
     private current: LoadedVersion,
     private readonly options: ServingModelOptions,
+    private readonly factory: PredictorFactory,
   ) {}
 
   /**
@@ -100,8 +136,9 @@ export class ServingModel {
     const backend = await initBackend(options.backend);
     const version = await store.promotedVersion();
     if (version === null) throw new ModelError('NO_PROMOTED_MODEL', 'no model version has been promoted yet');
-    const loaded = await loadVersion(store, version, options.predictorFactory ?? tfjsPredictorFactory);
-    const model = new ServingModel(store, backend, loaded, options);
+    const factory = options.predictorFactory ?? choosePredictorFactory(options.runtime ?? 'auto', backend);
+    const loaded = await loadVersion(store, version, factory);
+    const model = new ServingModel(store, backend, loaded, options, factory);
     model.lastPointerCheck = model.now();
     options.log?.({ msg: 'model loaded', ...model.provenance(loaded) });
     return model;
@@ -162,7 +199,7 @@ export class ServingModel {
     if (promoted === null || promoted === this.current.manifest.version) return;
     let next: LoadedVersion;
     try {
-      next = await loadVersion(this.store, promoted, this.options.predictorFactory ?? tfjsPredictorFactory);
+      next = await loadVersion(this.store, promoted, this.factory);
     } catch (error) {
       this.recordSwapError(error, `cannot load promoted version ${promoted}`);
       return;
