@@ -19,9 +19,17 @@ export interface ConsumerOptions {
   readonly retry?: RetryBackoff;
 }
 
+export interface SaslCredentials {
+  readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  readonly username: string;
+  readonly password: string;
+}
+
 export interface BusOptions {
   readonly clientId: string;
   readonly brokers: readonly string[];
+  readonly ssl?: boolean;
+  readonly sasl?: SaslCredentials;
   /**
    * Prefixed to every topic and group id on the wire (`<namespace>.ticks.raw`), so suites sharing a broker do not
    * see each other's records. Stages always use the logical names. Empty in production.

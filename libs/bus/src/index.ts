@@ -6,6 +6,7 @@ export {
   type BusOptions,
   type ConsumerOptions,
   type RetryBackoff,
+  type SaslCredentials,
 } from './bus-options';
 export { BusModule } from './bus.module';
 export { decodeJson, encodeJson } from './codec';

@@ -1,6 +1,7 @@
 export { Clock, FixedClock, SystemClock } from './clock/clock.port';
 export { CodedError, errorCode, errorMessage } from './errors/coded-error';
 export {
+  checkKafkaAuth,
   commonEnv,
   httpPort,
   kafkaBrokers,

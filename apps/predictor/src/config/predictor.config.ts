@@ -1,4 +1,4 @@
-import { commonEnv, httpPort, kafkaEnv } from '@lakehouse/platform';
+import { checkKafkaAuth, commonEnv, httpPort, kafkaEnv } from '@lakehouse/platform';
 import type { TopicName } from '@lakehouse/bus';
 import { z } from 'zod';
 
@@ -13,12 +13,14 @@ export const PREDICTOR_TOPICS = {
 
 export const PREDICTOR_DEFAULT_PORT = 3003;
 
-export const predictorConfigSchema = z.object({
-  ...commonEnv,
-  ...kafkaEnv,
-  HTTP_PORT: httpPort(PREDICTOR_DEFAULT_PORT),
-  KAFKA_GROUP_ID: z.string().min(1).default('predictor'),
-  EXCHANGE_TIME_ZONE: z.string().min(1).optional(),
-});
+export const predictorConfigSchema = z
+  .object({
+    ...commonEnv,
+    ...kafkaEnv,
+    HTTP_PORT: httpPort(PREDICTOR_DEFAULT_PORT),
+    KAFKA_GROUP_ID: z.string().min(1).default('predictor'),
+    EXCHANGE_TIME_ZONE: z.string().min(1).optional(),
+  })
+  .superRefine(checkKafkaAuth);
 
 export type PredictorConfig = z.output<typeof predictorConfigSchema>;

@@ -1,4 +1,4 @@
-import { commonEnv, httpPort, kafkaEnv } from '@lakehouse/platform';
+import { checkKafkaAuth, commonEnv, httpPort, kafkaEnv } from '@lakehouse/platform';
 import type { TopicName } from '@lakehouse/bus';
 import { z } from 'zod';
 
@@ -13,11 +13,13 @@ export const REFINER_TOPICS = {
 
 export const REFINER_DEFAULT_PORT = 3002;
 
-export const refinerConfigSchema = z.object({
-  ...commonEnv,
-  ...kafkaEnv,
-  HTTP_PORT: httpPort(REFINER_DEFAULT_PORT),
-  KAFKA_GROUP_ID: z.string().min(1).default('refiner'),
-});
+export const refinerConfigSchema = z
+  .object({
+    ...commonEnv,
+    ...kafkaEnv,
+    HTTP_PORT: httpPort(REFINER_DEFAULT_PORT),
+    KAFKA_GROUP_ID: z.string().min(1).default('refiner'),
+  })
+  .superRefine(checkKafkaAuth);
 
 export type RefinerConfig = z.output<typeof refinerConfigSchema>;

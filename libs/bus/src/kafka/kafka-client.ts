@@ -1,6 +1,6 @@
 import { JsonLogger } from '@lakehouse/platform';
-import { Kafka, logLevel, LogEntry } from 'kafkajs';
-import { BusOptions } from '../bus-options';
+import { Kafka, logLevel, LogEntry, SASLOptions } from 'kafkajs';
+import { BusOptions, SaslCredentials } from '../bus-options';
 
 export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
 
@@ -11,6 +11,8 @@ export function createKafkaClient(options: BusOptions, logger: JsonLogger): Kafk
   return new Kafka({
     clientId: options.clientId,
     brokers: [...options.brokers],
+    ...(options.ssl ? { ssl: true } : {}),
+    ...(options.sasl ? { sasl: saslOptions(options.sasl) } : {}),
     logLevel: logLevel.INFO,
     logCreator:
       () =>
@@ -46,4 +48,16 @@ export function createKafkaClient(options: BusOptions, logger: JsonLogger): Kafk
         }
       },
   });
+}
+
+/** kafkajs types SASL options as a union per mechanism. */
+function saslOptions({ mechanism, username, password }: SaslCredentials): SASLOptions {
+  switch (mechanism) {
+    case 'plain':
+      return { mechanism, username, password };
+    case 'scram-sha-256':
+      return { mechanism, username, password };
+    case 'scram-sha-512':
+      return { mechanism, username, password };
+  }
 }

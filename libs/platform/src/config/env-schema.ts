@@ -44,6 +44,11 @@ export const kafkaEnv = {
   /** Partition count for the multi-partition topics when this stage creates the topology. */
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(3),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(16).default(1),
+  KAFKA_SSL: z.stringbool().default(false),
+  /** With a mechanism, `KAFKA_SASL_USERNAME` and `KAFKA_SASL_PASSWORD` are required (see {@link checkKafkaAuth}). */
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: sensitive(z.string().min(1).optional()),
   /** Prefix of every topic and group id on the wire; lets test runs share a broker. Empty in production. */
   KAFKA_NAMESPACE: z
     .string()
@@ -55,3 +60,22 @@ export const kafkaEnv = {
 export const lakeEnv = {
   LAKE_ROOT: z.string().min(1, 'must be a directory or object-store URL'),
 };
+
+/**
+ * Cross-key rule of {@link kafkaEnv}: a SASL mechanism needs a username and a password. Attach it to an app schema
+ * with `.superRefine(checkKafkaAuth)`.
+ */
+export function checkKafkaAuth(
+  env: {
+    KAFKA_SASL_MECHANISM?: string | undefined;
+    KAFKA_SASL_USERNAME?: string | undefined;
+    KAFKA_SASL_PASSWORD?: string | undefined;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  if (env.KAFKA_SASL_MECHANISM === undefined) return;
+  for (const key of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const) {
+    if (env[key] === undefined)
+      ctx.addIssue({ code: 'custom', path: [key], message: 'required with KAFKA_SASL_MECHANISM' });
+  }
+}

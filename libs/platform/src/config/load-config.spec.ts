@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { commonEnv, httpPort, kafkaEnv, lakeEnv, sensitive } from './env-schema';
+import { checkKafkaAuth, commonEnv, httpPort, kafkaEnv, lakeEnv, sensitive } from './env-schema';
 import { ConfigError, describeConfig, loadConfig } from './load-config';
 
 const DEFAULT_PORT = 3001;
@@ -69,3 +69,39 @@ function captureConfigError(fn: () => unknown): ConfigError {
   }
   assert.fail('expected loadConfig to throw');
 }
+
+describe('Kafka credentials in the env', () => {
+  const kafkaSchema = z.object({ ...kafkaEnv }).superRefine(checkKafkaAuth);
+  const BROKERS = { KAFKA_BROKERS: 'kafka:9093' };
+
+  it('require a username and a password once a SASL mechanism is set', () => {
+    const error = captureConfigError(() =>
+      loadConfig(kafkaSchema, { ...BROKERS, KAFKA_SASL_MECHANISM: 'scram-sha-512' }),
+    );
+    assert.deepEqual(error.issues.map((i) => i.key).sort(), ['KAFKA_SASL_PASSWORD', 'KAFKA_SASL_USERNAME']);
+  });
+
+  it('mask the SASL password in the start-up description', () => {
+    const password = 'hunter2-but-longer';
+    const env = {
+      ...BROKERS,
+      KAFKA_SASL_MECHANISM: 'plain',
+      KAFKA_SASL_USERNAME: 'svc',
+      KAFKA_SASL_PASSWORD: password,
+    };
+    const described = describeConfig(kafkaSchema, loadConfig(kafkaSchema, env));
+    assert.equal(described.KAFKA_SASL_USERNAME, 'svc');
+    assert.doesNotMatch(JSON.stringify(described), new RegExp(password));
+  });
+
+  it('read KAFKA_SSL as a boolean word', () => {
+    assert.equal(loadConfig(kafkaSchema, { ...BROKERS, KAFKA_SSL: 'true' }).KAFKA_SSL, true);
+    assert.equal(loadConfig(kafkaSchema, BROKERS).KAFKA_SSL, false);
+    assert.deepEqual(
+      captureConfigError(() => loadConfig(kafkaSchema, { ...BROKERS, KAFKA_SSL: 'maybe' })).issues.map(
+        (i) => i.key,
+      ),
+      ['KAFKA_SSL'],
+    );
+  });
+});
