@@ -29,7 +29,8 @@ export class AssignmentTracker {
 
   constructor(private readonly deps: AssignmentTrackerDeps) {}
 
-  onAssigned(assignment: readonly TopicPartition[]): void {
+  /** Records the new assignment and starts positioning it; returns the partitions it took away. */
+  onAssigned(assignment: readonly TopicPartition[]): readonly TopicPartition[] {
     const now = new Set(assignment.map((tp) => topicPartitionKey(tp.topic, tp.partition)));
     const revoked = this.assigned.filter((tp) => !now.has(topicPartitionKey(tp.topic, tp.partition)));
     this.assigned = assignment;
@@ -39,6 +40,11 @@ export class AssignmentTracker {
     );
     if (revoked.length > 0) this.notifyRevoked(revoked);
     this.startPositioning();
+    return revoked;
+  }
+
+  isAssigned(partition: TopicPartition): boolean {
+    return this.assigned.some((tp) => tp.topic === partition.topic && tp.partition === partition.partition);
   }
 
   currentAssignment(): readonly TopicPartition[] {

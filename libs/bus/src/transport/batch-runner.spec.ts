@@ -39,6 +39,7 @@ function harness(handler: (batch: RecordBatch) => Promise<void> = () => Promise.
     return Promise.resolve();
   };
   const tracker = new AssignmentTracker({ positions: () => positions, seek, logger, retry: RETRY, sleep });
+  tracker.onAssigned([{ topic: TOPIC, partition: PARTITION }]);
   const runner = new BatchRunner({
     namespace: new Namespace(NAMESPACE),
     dispatch: (batch) => {
@@ -161,6 +162,19 @@ describe('BatchRunner', () => {
     fail = true;
     await h.runner.run(payload(BATCH_SIZE));
     assert.deepEqual(h.sleeps, [RETRY.initialMs, RETRY.initialMs]);
+  });
+
+  it('does not seek a partition that a rebalance took away during the backoff', async () => {
+    const h = harness(() => Promise.reject(new Error('boom')));
+    const p = payload(BATCH_SIZE);
+    await h.runner.run({
+      ...p,
+      heartbeat: () => {
+        h.tracker.onAssigned([{ topic: TOPIC, partition: PARTITION + 1 }]);
+        return Promise.resolve();
+      },
+    });
+    assert.deepEqual(h.seeks, []);
   });
 
   it('drops a stale batch (a seek is pending) without handing it to the stage', async () => {

@@ -107,7 +107,9 @@ export class BatchRunner {
       BatchRunner.name,
     );
     await this.backOff(payload, delayMs);
-    if (!payload.isRunning()) return; // shutting down: the next owner starts from the durable position anyway
+    // Shutting down, or the partition moved to another member meanwhile: its next owner starts from the durable
+    // position anyway, and a seek for a partition we do not own would linger in kafkajs until it came back.
+    if (!payload.isRunning() || !this.deps.tracker.isAssigned(batch)) return;
     let offset = batch.firstOffset;
     try {
       offset = (await this.deps.tracker.durablePosition(batch)) ?? batch.firstOffset;

@@ -43,7 +43,7 @@ export class KafkaBatchTransport
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     @Inject(BUS_OPTIONS) options: BusOptions,
     private readonly moduleRef: ModuleRef,
-    metrics: PipelineMetrics,
+    private readonly metrics: PipelineMetrics,
     private readonly log: JsonLogger,
     readiness: ReadinessRegistry,
   ) {
@@ -65,7 +65,7 @@ export class KafkaBatchTransport
       dispatch: (batch) => this.dispatch(batch),
       tracker: this.tracker,
       seek,
-      metrics,
+      metrics: this.metrics,
       logger: log,
       retry,
       sleep,
@@ -129,7 +129,9 @@ export class KafkaBatchTransport
       const assignment = Object.entries(payload.memberAssignment).flatMap(([wireTopic, partitions]) =>
         partitions.map((partition) => ({ topic: this.namespace.logical(wireTopic), partition })),
       );
-      this.tracker.onAssigned(assignment);
+      for (const revoked of this.tracker.onAssigned(assignment)) {
+        this.metrics.consumerLag.remove({ topic: revoked.topic, partition: String(revoked.partition) });
+      }
     });
     consumer.on(consumer.events.REBALANCING, () => {
       this.state = 'rebalancing';
