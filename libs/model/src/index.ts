@@ -134,7 +134,9 @@ export {
 } from './onnx/gru-onnx.export';
 export {
   OnnxWindowPredictor,
+  createOnnxPredictorFactory,
   loadOnnxRuntime,
+  type OnnxSessionOptions,
   onnxPredictorFactory,
   onnxRuntimeAvailable,
 } from './onnx/onnx-window-predictor';

@@ -8,7 +8,11 @@ import { scoreBatch } from '../inference/score-batch';
 import { InputRejectCode } from '../inference/window-validation';
 import { TfjsWindowPredictor, WindowPredictor } from '../inference/window-predictor';
 import { ModelStore } from '../store/model-store.port';
-import { onnxPredictorFactory, onnxRuntimeAvailable } from '../onnx/onnx-window-predictor';
+import {
+  OnnxSessionOptions,
+  createOnnxPredictorFactory,
+  onnxRuntimeAvailable,
+} from '../onnx/onnx-window-predictor';
 
 /** Builds the runtime for one artifact; the default is the TF.js model itself. */
 export type PredictorFactory = (artifact: ModelArtifact) => Promise<WindowPredictor>;
@@ -37,16 +41,23 @@ export function parseServingRuntime(value: string | undefined): ServingRuntime {
  * `auto`: TF.js when its backend runs on a GPU; otherwise onnxruntime when it loads (its CPU GRU kernel is an
  * order of magnitude faster than TF.js wasm; a spec proves the outputs equal to 1e-5), else TF.js.
  */
-export function choosePredictorFactory(runtime: ServingRuntime, backend: ActiveBackend): PredictorFactory {
+export function choosePredictorFactory(
+  runtime: ServingRuntime,
+  backend: ActiveBackend,
+  onnx: OnnxSessionOptions = {},
+): PredictorFactory {
   switch (runtime) {
     case 'tfjs':
       return tfjsPredictorFactory;
     case 'onnx':
-      if (!onnxRuntimeAvailable())
+      if (!onnxRuntimeAvailable()) {
         throw new ModelError('BACKEND_UNAVAILABLE', 'onnxruntime-node cannot load');
-      return onnxPredictorFactory;
+      }
+      return createOnnxPredictorFactory(onnx);
     case 'auto':
-      return backend.device === 'cpu' && onnxRuntimeAvailable() ? onnxPredictorFactory : tfjsPredictorFactory;
+      return backend.device === 'cpu' && onnxRuntimeAvailable()
+        ? createOnnxPredictorFactory(onnx)
+        : tfjsPredictorFactory;
   }
 }
 
@@ -55,6 +66,8 @@ export interface ServingModelOptions {
   readonly backend?: BackendOptions;
   /** Default `auto`; see {@link choosePredictorFactory}. Ignored when `predictorFactory` is given. */
   readonly runtime?: ServingRuntime;
+  /** onnxruntime session settings when it serves (threads). */
+  readonly onnx?: OnnxSessionOptions;
   readonly predictorFactory?: PredictorFactory;
   /** How often, at most, a batch boundary re-reads the promoted pointer (default 1 s; 0 = every batch). */
   readonly pointerCheckIntervalMs?: number;
@@ -136,7 +149,8 @@ export class ServingModel {
     const backend = await initBackend(options.backend);
     const version = await store.promotedVersion();
     if (version === null) throw new ModelError('NO_PROMOTED_MODEL', 'no model version has been promoted yet');
-    const factory = options.predictorFactory ?? choosePredictorFactory(options.runtime ?? 'auto', backend);
+    const factory =
+      options.predictorFactory ?? choosePredictorFactory(options.runtime ?? 'auto', backend, options.onnx);
     const loaded = await loadVersion(store, version, factory);
     const model = new ServingModel(store, backend, loaded, options, factory);
     model.lastPointerCheck = model.now();
