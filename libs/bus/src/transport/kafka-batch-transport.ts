@@ -70,8 +70,9 @@ export class KafkaBatchTransport
       retry,
       sleep,
     });
+    // A rebalance is routine and short: a member that joined once stays ready through it.
     readiness.register('kafka-consumer', () => ({
-      up: this.state === 'joined',
+      up: this.state === 'joined' || this.state === 'rebalancing',
       details: { state: this.state, group: this.consumerOptions.groupId },
     }));
     readiness.registerLiveness('kafka-consumer', () => ({
