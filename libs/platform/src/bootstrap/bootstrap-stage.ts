@@ -44,6 +44,7 @@ export async function bootstrapStage<S extends EnvSchema>(
   const config = loadConfig(definition.configSchema, definition.env ?? process.env);
   const base = stageBaseSchema.parse(config);
   const logger = new JsonLogger({ stage: definition.stage, level: base.LOG_LEVEL });
+  routeProcessWarnings(logger);
   logger.log({ msg: 'starting', config: describeConfig(definition.configSchema, config) }, 'Bootstrap');
 
   const app = await NestFactory.create(
@@ -67,6 +68,20 @@ export async function bootstrapStage<S extends EnvSchema>(
   await app.startAllMicroservices();
   logger.log({ msg: 'started', httpPort: base.HTTP_PORT }, 'Bootstrap');
   return app;
+}
+
+/**
+ * Node prints process warnings as plain text on stderr; a stage's output is JSON lines only. kafkajs 2.2.4 computes
+ * a negative timeout in its request queue on every response under Node 24 (harmless, clamped to 1 ms): that one is
+ * demoted to debug so it does not drown real warnings.
+ */
+function routeProcessWarnings(logger: JsonLogger): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    const fields = { msg: warning.message, warning: warning.name };
+    if (warning.name === 'TimeoutNegativeWarning') logger.debug(fields, 'process');
+    else logger.warn({ ...fields, stack: warning.stack }, 'process');
+  });
 }
 
 /** A drain that hangs (a broker gone away) must not keep a terminating pod alive forever. */
