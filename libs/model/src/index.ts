@@ -112,6 +112,7 @@ export {
   type ComponentRef,
 } from './training/component-ref';
 export { TRAIN_USAGE, parseTrainArgs, type TrainCommand } from './cli/train-args';
+export { MODELS_USAGE, runModelsCommand } from './cli/models-command';
 
 // Evaluation internals useful to the app and the dashboard
 export {
