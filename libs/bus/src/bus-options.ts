@@ -17,6 +17,8 @@ export interface ConsumerOptions {
   /** How long the broker may hold a fetch open waiting for data. */
   readonly maxWaitTimeMs?: number;
   readonly retry?: RetryBackoff;
+  /** How often the lag gauge is refreshed from the brokers' high watermarks between batches. */
+  readonly lagRefreshMs?: number;
 }
 
 export interface SaslCredentials {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { PipelineMetrics } from '@lakehouse/platform';
 import { INestApplication } from '@nestjs/common';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { InMemoryPartitionPositions } from '../fakes/in-memory-bus';
@@ -135,6 +136,24 @@ describe('the Kafka bus against a real broker', { timeout: 5 * TEST_TIMEOUT_MS }
         'offset committed after success',
         async () => (await committed(namespace, topic, groupId)).get(0) === '10',
       );
+    },
+  );
+
+  it(
+    'reports the growing lag of a partition whose handler keeps failing',
+    { timeout: TEST_TIMEOUT_MS },
+    async () => {
+      const { namespace } = fresh();
+      const records = 5;
+      const probe = new Probe();
+      probe.handle = () => Promise.reject(new Error('stuck'));
+      const app = await start({ brokers: kafka.brokers, namespace, groupId: 'probe', partitions: 1, probe });
+      await app.get(MessageProducer).send(PROBE_TOPIC, ticks(['SPX'], records));
+      const metrics = app.get(PipelineMetrics);
+      await eventually('the lag gauge shows every unhandled record', async () => {
+        const { values } = await metrics.consumerLag.get();
+        return values.some((v) => v.labels.topic === PROBE_TOPIC && v.value === records);
+      });
     },
   );
 

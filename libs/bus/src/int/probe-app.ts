@@ -11,6 +11,7 @@ import { eventually } from './test-kafka';
 /** The one logical topic the probe app consumes; each spec namespaces it. */
 export const PROBE_TOPIC = 'probe.events';
 const PROBE = Symbol('PROBE');
+export const LAG_REFRESH_MS = 200;
 
 /** What the probe's handler does with each batch; specs swap `handle` to fail or record. */
 export class Probe {
@@ -73,6 +74,7 @@ export async function startProbeApp(options: ProbeAppOptions): Promise<INestAppl
                   fromBeginning: true,
                   maxWaitTimeMs: 100,
                   retry: { initialMs: 100, maxMs: 400 },
+                  lagRefreshMs: LAG_REFRESH_MS,
                 },
               }
             : {}),

@@ -5,14 +5,18 @@ import { BusRecord, RecordBatch, TopicPartition, batchIdOf, topicPartitionKey } 
 import { AssignmentTracker } from './assignment-tracker';
 import { backoffDelay } from './backoff';
 import { ConsumedBatch, ConsumedMessage } from './consumed-batch';
+import { PartitionProgress } from './lag-monitor';
 
 /** While backing off, heartbeat at least this often so the group does not evict the member. */
 const HEARTBEAT_SLICE_MS = 1_000;
 
 export interface BatchRunnerDeps {
   readonly namespace: Namespace;
-  /** Hands a batch to the stage and resolves when the stage resolved (rejects when it threw). */
-  readonly dispatch: (batch: RecordBatch) => Promise<void>;
+  /**
+   * Hands a batch to the stage and resolves when the stage resolved (rejects when it threw). `heartbeat` keeps the
+   * group membership alive during a long handler.
+   */
+  readonly dispatch: (batch: RecordBatch, heartbeat: () => Promise<void>) => Promise<void>;
   readonly tracker: AssignmentTracker;
   /** Seeks a partition (logical names) to the next offset to consume. */
   readonly seek: (partition: TopicPartition, offset: string) => void;
@@ -30,6 +34,7 @@ export interface BatchRunnerDeps {
  */
 export class BatchRunner {
   private readonly failures = new Map<string, number>();
+  private readonly nextOffsets = new Map<string, PartitionProgress>();
 
   constructor(private readonly deps: BatchRunnerDeps) {}
 
@@ -51,7 +56,9 @@ export class BatchRunner {
     );
     const started = performance.now();
     try {
-      await withCorrelationId(recordBatch.batchId, () => this.deps.dispatch(recordBatch));
+      await withCorrelationId(recordBatch.batchId, () =>
+        this.deps.dispatch(recordBatch, () => payload.heartbeat()),
+      );
     } catch (error) {
       await withCorrelationId(recordBatch.batchId, () => this.recover(payload, recordBatch, error));
       return;
@@ -59,6 +66,11 @@ export class BatchRunner {
     this.failures.delete(topicPartitionKey(topic, batch.partition));
     payload.resolveOffset(recordBatch.lastOffset);
     const next = (BigInt(recordBatch.lastOffset) + 1n).toString();
+    this.nextOffsets.set(topicPartitionKey(topic, batch.partition), {
+      topic,
+      partition: batch.partition,
+      next: BigInt(next),
+    });
     this.deps.metrics.recordsConsumed.inc({ topic }, recordBatch.records.length);
     this.deps.metrics.batchDuration.observe({ topic }, (performance.now() - started) / 1_000);
     this.deps.metrics.consumerLag.set(
@@ -66,6 +78,11 @@ export class BatchRunner {
       Number(BigInt(batch.highWatermark) - BigInt(next)),
     );
     await this.commit(payload, batch.topic, batch.partition, next);
+  }
+
+  /** The next offset of every partition this runner handled a batch of (for the lag monitor). */
+  progress(): readonly PartitionProgress[] {
+    return [...this.nextOffsets.values()];
   }
 
   private async commit(
@@ -123,6 +140,7 @@ export class BatchRunner {
       );
     }
     this.deps.seek({ topic: batch.topic, partition: batch.partition }, offset);
+    this.nextOffsets.set(key, { topic: batch.topic, partition: batch.partition, next: BigInt(offset) });
   }
 
   private async backOff(payload: ConsumedBatch, delayMs: number): Promise<void> {

@@ -2,7 +2,7 @@ import { errorMessage, JsonLogger, PipelineMetrics, ReadinessRegistry } from '@l
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
-import { Consumer, Kafka } from 'kafkajs';
+import { Admin, Consumer, Kafka } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { BUS_OPTIONS, BusOptions, ConsumerOptions, DEFAULT_RETRY, Namespace } from '../bus-options';
 import { BusError } from '../bus-error';
@@ -13,6 +13,10 @@ import { AssignmentTracker } from './assignment-tracker';
 import { sleep } from './backoff';
 import { BatchRunner } from './batch-runner';
 import { KafkaBatchContext } from './kafka-batch-context';
+import { LagMonitor } from './lag-monitor';
+
+/** How often the lag gauge is refreshed between batches. */
+const DEFAULT_LAG_REFRESH_MS = 15_000;
 
 type ConsumerState = 'idle' | 'connecting' | 'joined' | 'rebalancing' | 'crashed' | 'stopped';
 
@@ -38,6 +42,8 @@ export class KafkaBatchTransport
   private readonly tracker: AssignmentTracker;
   private readonly runner: BatchRunner;
   private positions: PartitionPositions | undefined;
+  private readonly lagMonitor: LagMonitor;
+  private admin: Admin | undefined;
 
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
@@ -62,13 +68,20 @@ export class KafkaBatchTransport
     });
     this.runner = new BatchRunner({
       namespace: this.namespace,
-      dispatch: (batch) => this.dispatch(batch),
+      dispatch: (batch, heartbeat) => this.dispatch(batch, heartbeat),
       tracker: this.tracker,
       seek,
       metrics: this.metrics,
       logger: log,
       retry,
       sleep,
+    });
+    this.lagMonitor = new LagMonitor({
+      highWatermarks: (topic) => this.highWatermarks(topic),
+      progress: () => this.runner.progress(),
+      isAssigned: (tp) => this.tracker.isAssigned(tp),
+      metrics: this.metrics,
+      logger: log,
     });
     // A rebalance is routine and short: a member that joined once stays ready through it.
     readiness.register('kafka-consumer', () => ({
@@ -160,6 +173,7 @@ export class KafkaBatchTransport
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.runner.run(payload),
     });
+    this.lagMonitor.start(this.consumerOptions.lagRefreshMs ?? DEFAULT_LAG_REFRESH_MS);
     this.log.log({ msg: 'consuming', topics, groupId }, KafkaBatchTransport.name);
   }
 
@@ -172,16 +186,18 @@ export class KafkaBatchTransport
     );
     // kafkajs' disconnect stops the runner, waits for the in-flight eachBatch, then leaves the group.
     await consumer.disconnect();
+    await this.lagMonitor.stop();
+    await this.admin?.disconnect();
     this.state = 'stopped';
     this.log.log({ msg: 'consumer stopped' }, KafkaBatchTransport.name);
   }
 
-  private async dispatch(batch: RecordBatch): Promise<void> {
+  private async dispatch(batch: RecordBatch, heartbeat: () => Promise<void>): Promise<void> {
     const handler = this.getHandlerByPattern(batch.topic);
     if (!handler) throw new BusError('BUS_NO_HANDLER', `no handler for topic ${batch.topic}`);
     let result: unknown;
     try {
-      result = await handler(batch, new KafkaBatchContext([batch]));
+      result = await handler(batch, new KafkaBatchContext([batch, heartbeat]));
       // Nest turns a thrown handler error into an erroring Observable (after its exception filter logged it).
       if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
     } catch (error) {
@@ -189,6 +205,16 @@ export class KafkaBatchTransport
         cause: error,
       });
     }
+  }
+
+  private async highWatermarks(topic: string): Promise<ReadonlyMap<number, bigint>> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    const offsets = await this.admin.fetchTopicOffsets(this.namespace.wire(topic));
+    return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
   }
 
   private seek(tp: TopicPartition, offset: string): void {
