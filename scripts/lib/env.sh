@@ -8,6 +8,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export ROOT
 export LAKEHOUSE_CACHE="${LAKEHOUSE_CACHE:-$HOME/.cache/fin-lakehouse}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$LAKEHOUSE_CACHE/cargo-target}"
+# `napi build` always passes --target; giving plain cargo (test, clippy) the same target makes them share its
+# compiled dependencies instead of building delta-rs and DataFusion a second time.
+if [ -z "${CARGO_BUILD_TARGET:-}" ] && command -v rustc >/dev/null 2>&1; then
+  CARGO_BUILD_TARGET="$(rustc -vV | sed -n 's/^host: //p')"
+  export CARGO_BUILD_TARGET
+fi
 export LAKEHOUSE_WORK="${LAKEHOUSE_WORK:-$ROOT/.work}"
 export TZ=UTC
 # onnxruntime-node would otherwise fetch a CUDA add-on from outside the registries at install time.
