@@ -56,7 +56,7 @@ describe('the walking skeleton: five apps as processes on a real broker', { time
       KAFKA_NAMESPACE: namespace.wire('').slice(0, -1),
       KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
       LAKE_ROOT: lakeRoot,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'log',
       SHUTDOWN_TIMEOUT_MS: String(EXIT_TIMEOUT_MS),
     };
     for (const stage of STAGES) stages.set(stage, new StageProcess(stage, await freePort(), env));
@@ -181,6 +181,20 @@ describe('the walking skeleton: five apps as processes on a real broker', { time
     );
     for (const [name, exit] of exits) {
       assert.deepEqual(exit, { code: 0, signal: null }, `${name} exit\n${stage(name).logs().slice(-3_000)}`);
+    }
+  });
+
+  it('wrote only structured JSON log lines, each with time, level and stage', () => {
+    for (const s of stages.values()) {
+      const lines = s
+        .stdout()
+        .split('\n')
+        .filter((l) => l.length > 0);
+      assert.ok(lines.length > 0, `${s.stage} logged something`);
+      for (const line of lines) {
+        const entry = JSON.parse(line) as { time?: string; level?: string; stage?: string };
+        assert.ok(entry.time && entry.level && entry.stage === s.stage, `${s.stage}: ${line}`);
+      }
     }
   });
 });

@@ -11,6 +11,7 @@ export type StageName = 'ingestor' | 'refiner' | 'predictor' | 'publisher' | 'ma
 export class StageProcess {
   private readonly child: ChildProcess;
   private output = '';
+  private stdoutText = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   constructor(
@@ -26,7 +27,10 @@ export class StageProcess {
     const keep = (chunk: Buffer) => {
       this.output += chunk.toString();
     };
-    this.child.stdout?.on('data', keep);
+    this.child.stdout?.on('data', (chunk: Buffer) => {
+      keep(chunk);
+      this.stdoutText += chunk.toString();
+    });
     this.child.stderr?.on('data', keep);
     this.exited = once(this.child, 'exit').then(([code, signal]) => ({
       code: code as number | null,
@@ -42,8 +46,13 @@ export class StageProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** stdout and stderr, interleaved. */
   logs(): string {
     return this.output;
+  }
+
+  stdout(): string {
+    return this.stdoutText;
   }
 
   signal(signal: NodeJS.Signals): void {
