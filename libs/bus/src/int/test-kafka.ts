@@ -1,17 +1,10 @@
-/**
- * Integration specs take their broker from `@lakehouse/testing`. That package sits above this one in the build
- * graph (its tsconfig references bus), so bus loads it at run time instead of importing it.
- */
-export interface TestKafka {
-  readonly brokers: string[];
-  stop(): Promise<void>;
-}
+import { acquireKafka, type KafkaHandle } from '@lakehouse/testing';
 
-const TESTING_PACKAGE: string = '@lakehouse/testing';
+/** Integration specs take their broker from `@lakehouse/testing`'s harness. */
+export type TestKafka = KafkaHandle;
 
-export async function acquireTestKafka(): Promise<TestKafka> {
-  const testing = (await import(TESTING_PACKAGE)) as { acquireKafka(): Promise<TestKafka> };
-  return testing.acquireKafka();
+export function acquireTestKafka(): Promise<TestKafka> {
+  return acquireKafka();
 }
 
 /** Polls until `check` returns true, or fails with `what` after `timeoutMs`. */
