@@ -10,6 +10,7 @@
 #   2. The Kubernetes JSON schemas of one pinned version, from the PyPI wheel of kubernetes-validate (a wheel is a
 #      zip: only its v$K8S_SCHEMA_VERSION-local-strict folder is unpacked; nothing is installed into Python).
 #
+# LAKEHOUSE_K8S_RENDERER=kustomize forces the Go-built kustomize (to test that path).
 # It writes $LAKEHOUSE_CACHE/k8s-tools/tools.json, which the tests read: {"render": [argv...], "schemaDir": "..."}.
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/env.sh"
 
@@ -29,11 +30,12 @@ kubectl_has_kustomize_v5() {
 }
 
 render_argv() {
-  if kubectl_has_kustomize_v5; then
+  # LAKEHOUSE_K8S_RENDERER=kustomize skips kubectl: it exercises the fallback a machine without kubectl takes.
+  if [ "${LAKEHOUSE_K8S_RENDERER:-}" != kustomize ] && kubectl_has_kustomize_v5; then
     echo '["kubectl", "kustomize"]'
     return
   fi
-  if ! command -v kubectl >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && apt-cache policy kubectl 2>/dev/null |
+  if [ "${LAKEHOUSE_K8S_RENDERER:-}" != kustomize ] && ! command -v kubectl >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && apt-cache policy kubectl 2>/dev/null |
     grep -q 'Candidate: [0-9]'; then
     log "installing kubectl (apt)"
     apt-get install -y -q kubectl >&2 || true
