@@ -9,9 +9,12 @@
 #      is never used.
 #   2. The Kubernetes JSON schemas of one pinned version, from the PyPI wheel of kubernetes-validate (a wheel is a
 #      zip: only its v$K8S_SCHEMA_VERSION-local-strict folder is unpacked; nothing is installed into Python).
+#   3. Apache Kafka's command-line tools (kafka-tools from Maven Central, the jars behind the image's
+#      kafka-topics.sh), so that the kafka-topics Job's script runs against a real broker in the int tests.
 #
 # LAKEHOUSE_K8S_RENDERER=kustomize forces the Go-built kustomize (to test that path).
-# It writes $LAKEHOUSE_CACHE/k8s-tools/tools.json, which the tests read: {"render": [argv...], "schemaDir": "..."}.
+# It writes $LAKEHOUSE_CACHE/k8s-tools/tools.json, which the tests read: {"render": [argv...], "schemaDir": "...",
+# "kafkaCliClasspathFile": "..."}.
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/env.sh"
 
 K8S_SCHEMA_VERSION=1.32.0
@@ -84,13 +87,27 @@ PY
   rm -rf "$tmp"
 }
 
+kafka_cli_classpath() {
+  # Keyed by the pom's hash: a version bump resolves again, an unchanged pom costs nothing.
+  local pom="$ROOT/k8s/scripts/kafka-cli/pom.xml" file
+  file="$TOOLS/kafka-cli-classpath-$(sha256sum "$pom" | cut -c1-16).txt"
+  if [ ! -s "$file" ]; then
+    log "resolving Kafka's command-line tools from Maven Central (first run only)"
+    mvn -q -B -Dstyle.color=never -f "$pom" dependency:build-classpath -Dmdep.outputFile="$file.tmp" >&2
+    mv "$file.tmp" "$file"
+  fi
+  echo "$file"
+}
+
 render="$(render_argv)"
 install_schemas
+kafka_cli="$(kafka_cli_classpath)"
 cat >"$TOOLS/tools.json.tmp" <<EOF
 {
   "render": $render,
   "schemaDir": "$SCHEMA_DIR",
-  "kubernetesVersion": "$K8S_SCHEMA_VERSION"
+  "kubernetesVersion": "$K8S_SCHEMA_VERSION",
+  "kafkaCliClasspathFile": "$kafka_cli"
 }
 EOF
 mv "$TOOLS/tools.json.tmp" "$TOOLS/tools.json"
