@@ -30,6 +30,8 @@ setup() {
 setup_test_tools() {
   # Python deltalake and PySpark + delta-spark: interop checks and benchmark baselines only, never the product.
   scripts/python/setup.sh
+  # kubectl, offline Kubernetes schemas and the manifest linters for the k8s checks.
+  k8s/scripts/setup-tools.sh
 }
 
 rust_checks() {
