@@ -1,11 +1,18 @@
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { renderKustomization } from './render';
-import { BASE, FIXTURES_DIR, OVERLAYS, PREDICTOR_CONFIG_DIR } from './repo-paths';
+import { BASE, FIXTURES_DIR, OVERLAYS } from './repo-paths';
 import type { K8sObject } from './k8s-object';
 import { topologyOf } from './topology';
-import { readPredictorConfigDefaults } from './predictor-config.reader';
+import {
+  loadAppConfig,
+  loadPipelineTopology,
+  PIPELINE_APPS,
+  type AppConfigModule,
+} from './app-config.reader';
+import { checkTopology, type PipelineTopology } from './policies/topology.policy';
+import { checkAppConfigs, parsedAppConfig } from './policies/app-config.policy';
 import {
   checkDisruptionBudgets,
   checkScrapeAnnotations,
@@ -17,8 +24,15 @@ import { checkScalers, type ScalerExpectation } from './policies/scaler.policy';
 import { formatViolations, type Violation, type ViolationCode } from './policies/violation';
 
 const PREDICTOR = 'predictor';
-/** The contract the predictor is written to, used only while apps/predictor/src/config/ does not exist yet. */
-const CONTRACT = { consumerGroup: 'predictor', topic: 'ticks.refined' } as const;
+let apps: AppConfigModule[] = [];
+let predictor: AppConfigModule;
+let pipelineTopology: PipelineTopology;
+
+before(async () => {
+  apps = await Promise.all(PIPELINE_APPS.map((app) => loadAppConfig(app)));
+  pipelineTopology = await loadPipelineTopology();
+  predictor = apps.find((a) => a.app === PREDICTOR) as AppConfigModule;
+});
 
 function fromTopology(objects: readonly K8sObject[]): ScalerExpectation {
   const t = topologyOf(objects);
@@ -31,21 +45,19 @@ function fromTopology(objects: readonly K8sObject[]): ScalerExpectation {
   };
 }
 
-/** The predictor's own defaults; the topology gives only the partition count, which the app does not know. */
+/** What the predictor itself will use with the env these manifests give it (its config, apps/predictor/src/config). */
 function fromPredictorConfig(objects: readonly K8sObject[]): ScalerExpectation {
-  const topology = fromTopology(objects);
-  const config = readPredictorConfigDefaults(PREDICTOR_CONFIG_DIR);
-  if (config === undefined)
-    return { ...topology, ...CONTRACT, source: 'the predictor contract (no config/ yet)' };
-  assert.ok(
-    config.consumerGroup,
-    `no consumer group default found in ${PREDICTOR_CONFIG_DIR}/${config.files.join(', ')}`,
-  );
-  assert.ok(
-    config.topicLiterals.includes(topology.topic),
-    `${PREDICTOR_CONFIG_DIR} never names ${topology.topic} (it names ${config.topicLiterals.join(', ')})`,
-  );
-  return { ...topology, consumerGroup: config.consumerGroup, source: 'apps/predictor/src/config' };
+  const config = parsedAppConfig(objects, predictor);
+  const topic = predictor.topics['input'];
+  assert.equal(typeof config['KAFKA_GROUP_ID'], 'string', 'the predictor config has KAFKA_GROUP_ID');
+  assert.equal(typeof topic, 'string', 'the predictor config exports PREDICTOR_TOPICS.input');
+  assert.ok(!config['KAFKA_NAMESPACE'], 'no KAFKA_NAMESPACE prefix: the group on the wire is KAFKA_GROUP_ID');
+  return {
+    ...fromTopology(objects),
+    consumerGroup: config['KAFKA_GROUP_ID'] as string,
+    topic: topic as string,
+    source: 'apps/predictor/src/config',
+  };
 }
 
 function allViolations(objects: readonly K8sObject[]): Violation[] {
@@ -56,6 +68,8 @@ function allViolations(objects: readonly K8sObject[]): Violation[] {
     ...checkServicePorts(objects),
     ...checkScalers(objects, fromTopology(objects)),
     ...checkScalers(objects, fromPredictorConfig(objects)),
+    ...checkAppConfigs(objects, apps),
+    ...checkTopology(objects, apps, pipelineTopology),
   ];
 }
 
@@ -67,12 +81,7 @@ describe('policy: the real manifests pass', () => {
     });
   }
 
-  it('the KEDA overlays scale the predictor on its consumer group and input topic, capped at its partitions', (t) => {
-    if (readPredictorConfigDefaults(PREDICTOR_CONFIG_DIR) === undefined) {
-      t.diagnostic(
-        `${PREDICTOR_CONFIG_DIR} does not exist yet: compared against the k8s topology and the contract`,
-      );
-    }
+  it('the KEDA overlays scale the predictor on its consumer group and input topic, capped at its partitions', () => {
     for (const dir of ['overlays/cluster', 'overlays/gpu']) {
       const objects = renderKustomization(dir);
       const scaledObject = objects.find((o) => o.kind === 'ScaledObject');
@@ -110,6 +119,7 @@ describe('policy: each rule fails on a manifest that breaks it', () => {
     ['scaler-wrong-topic', 'SCALER_TOPIC_MISMATCH', 'ScaledObject/predictor'],
     ['scaler-above-partitions', 'SCALER_ABOVE_PARTITIONS', 'ScaledObject/predictor'],
     ['hpa-above-partitions', 'SCALER_ABOVE_PARTITIONS', 'HorizontalPodAutoscaler/predictor'],
+    ['app-port-mismatch', 'APP_PORT_MISMATCH', 'Deployment/ingestor'],
   ];
   for (const [fixture, code, object] of cases) {
     it(`fixtures/${fixture} fails with ${code} on ${object}, and nothing else`, () => {
@@ -119,6 +129,23 @@ describe('policy: each rule fails on a manifest that breaks it', () => {
         assert.deepEqual([v.code, v.object], [code, object], formatViolations(violations));
     });
   }
+
+  it('fixtures/app-config-invalid: an env no service accepts fails all five', () => {
+    // Only the config rule: the scaler check needs a predictor config that parses.
+    const violations = checkAppConfigs(renderKustomization(join(FIXTURES_DIR, 'app-config-invalid')), apps);
+    assert.deepEqual(
+      violations.map((v) => `${v.code} ${v.object}`).sort(),
+      PIPELINE_APPS.map((app) => `APP_CONFIG_INVALID Deployment/${app}`).sort(),
+      formatViolations(violations),
+    );
+  });
+
+  it('fixtures/topology-partitions-drift: services that would create other partition counts than the Job fail', () => {
+    const violations = allViolations(renderKustomization(join(FIXTURES_DIR, 'topology-partitions-drift')));
+    assert.ok(violations.length > 0, 'the fixture must fail');
+    for (const v of violations) assert.equal(v.code, 'TOPOLOGY_MISMATCH', formatViolations(violations));
+    assert.match(formatViolations(violations), /ticks\.raw: the service creates 3, the Job 6/);
+  });
 
   it("fixtures/topology-group-drift: a topology that disagrees with the predictor's config fails", () => {
     const objects = renderKustomization(join(FIXTURES_DIR, 'topology-group-drift'));

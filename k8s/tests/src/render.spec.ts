@@ -91,7 +91,10 @@ describe('kustomize renders every overlay', () => {
     const refs = asArray(predictor?.['envFrom']).map(
       (e) => at(e, 'secretRef', 'name') ?? at(e, 'configMapRef', 'name'),
     );
-    assert.deepEqual(refs, [config?.metadata.name, 'lake-credentials']);
+    const topology = objects.find(
+      (o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('kafka-topology'),
+    );
+    assert.deepEqual(refs, [config?.metadata.name, topology?.metadata.name, 'lake-credentials']);
   });
 
   it('local exposes the dashboard on a NodePort and runs one predictor', () => {

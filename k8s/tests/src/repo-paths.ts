@@ -15,7 +15,6 @@ export const REPO_ROOT = findRepoRoot(__dirname);
 export const K8S_DIR = join(REPO_ROOT, 'k8s');
 /** Deliberately bad kustomizations: each breaks exactly one rule on top of the real base. */
 export const FIXTURES_DIR = join(K8S_DIR, 'tests', 'fixtures');
-export const PREDICTOR_CONFIG_DIR = join(REPO_ROOT, 'apps', 'predictor', 'src', 'config');
 
 /** Every directory a user may apply or compose, relative to k8s/. */
 export const OVERLAYS = [

@@ -13,7 +13,10 @@ export type ViolationCode =
   | 'SCALER_TARGET_MISSING'
   | 'SCALER_GROUP_MISMATCH'
   | 'SCALER_TOPIC_MISMATCH'
-  | 'SCALER_ABOVE_PARTITIONS';
+  | 'SCALER_ABOVE_PARTITIONS'
+  | 'APP_CONFIG_INVALID'
+  | 'APP_PORT_MISMATCH'
+  | 'TOPOLOGY_MISMATCH';
 
 export interface Violation {
   readonly code: ViolationCode;
