@@ -128,14 +128,17 @@ trap cleanup EXIT
 
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
-port_forward() { # service remote-port → prints the local port once the forward answers
+# port_forward SERVICE REMOTE_PORT: sets FORWARDED_PORT once the forward answers. Not meant for $(...): the
+# forward's PID must reach the cleanup trap, which a subshell would lose.
+FORWARDED_PORT=
+port_forward() {
   local port
   port="$(free_port)"
   kubectl -n "$NS" port-forward "svc/$1" "$port:$2" >/dev/null 2>&1 &
   pids+=("$!")
   for _ in $(seq 50); do
     if node -e "require('net').connect($port,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))"; then
-      echo "$port"
+      FORWARDED_PORT="$port"
       return 0
     fi
     sleep 0.2
@@ -161,7 +164,8 @@ predictions_on_topic() { # how many records signals.predictions holds (end offse
     --topic signals.predictions --time -1 | awk -F: '{s+=$3} END {print s+0}'
 }
 
-publisher_port="$(port_forward publisher 80)" || fail "port-forward to the publisher"
+port_forward publisher 80 || fail "port-forward to the publisher"
+publisher_port="$FORWARDED_PORT"
 log "publisher (dashboard, API, Socket.IO) at http://127.0.0.1:$publisher_port"
 
 log "listening for predictions on Socket.IO, then publishing $SMOKE_TICKS ticks"
@@ -178,7 +182,8 @@ cat "$socket_log"
 log "scraping /metrics"
 for app in "${APPS[@]}"; do
   port="$(kubectl -n "$NS" get "svc/$app-metrics" -o jsonpath='{.spec.ports[0].port}')"
-  local_port="$(port_forward "$app-metrics" "$port")" || fail "port-forward to $app-metrics"
+  port_forward "$app-metrics" "$port" || fail "port-forward to $app-metrics"
+  local_port="$FORWARDED_PORT"
   node -e '
     fetch(process.argv[1]).then(async (r) => {
       const body = await r.text();
@@ -194,7 +199,7 @@ kubectl -n "$NS" rollout status deployment/predictor --timeout="${SMOKE_TIMEOUT_
 members=0
 for _ in $(seq 60); do
   members="$(kubectl -n "$NS" exec kafka-0 -- /opt/kafka/bin/kafka-consumer-groups.sh --bootstrap-server \
-    localhost:9092 --describe --group predictor --members 2>/dev/null | awk 'NR>1 && NF>0' | wc -l)"
+    localhost:9092 --describe --group predictor --members 2>/dev/null | awk '$1 == "predictor"' | wc -l)"
   [ "$members" -ge "$SCALED_REPLICAS" ] && break
   sleep 2
 done
