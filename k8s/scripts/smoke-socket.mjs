@@ -1,4 +1,4 @@
-/* global process, console, WebSocket, setTimeout, clearTimeout -- a Node 24 script; the lint config has no Node globals for .mjs */
+/* global WebSocket -- built into Node 22+; the globals package lists it for browsers only */
 // Waits for predictions on the publisher's Socket.IO endpoint, speaking the Socket.IO v4 protocol over Node's
 // built-in WebSocket (no client package needed on the machine running the smoke test).
 //
