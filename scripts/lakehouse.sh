@@ -60,18 +60,29 @@ cmd_up() {
   eval "$(scripts/kafka/broker.sh start | grep '^KAFKA_BROKERS=')"
   export KAFKA_BROKERS
   export LAKE_ROOT="${LAKE_ROOT:-$LAKEHOUSE_WORK/lake}"
+  export KAFKA_TOPIC_PARTITIONS="${KAFKA_TOPIC_PARTITIONS:-6}"
   for app in "${APPS[@]}"; do
     log "starting $app (log: $LAKEHOUSE_WORK/logs/$app.log)"
     nohup node --enable-source-maps "apps/$app/dist/main.js" >"$LAKEHOUSE_WORK/logs/$app.log" 2>&1 &
     echo $! >"$LAKEHOUSE_WORK/$app.pid"
   done
   node scripts/wait-ready.mjs "${APPS[@]}"
-  if [ -x scripts/demo-feed.sh ]; then scripts/demo-feed.sh; fi
-  log "all services are up. Dashboard: http://127.0.0.1:${PUBLISHER_PORT:-3004}/  — stop with ./lakehouse down"
+  log "loading the shipped sample (real SPX/IXIC daily prices) into bronze.ticks"
+  node apps/ingestor/dist/cli.js load data/sample/ticks.ndjson
+  log "starting a live synthetic feed into ticks.raw (log: $LAKEHOUSE_WORK/logs/feed.log)"
+  nohup node apps/ingestor/dist/cli.js feed synthetic --rate "${FEED_RATE:-200}" --seed 7 \
+    >"$LAKEHOUSE_WORK/logs/feed.log" 2>&1 &
+  echo $! >"$LAKEHOUSE_WORK/feed.pid"
+  local api="http://127.0.0.1:${PUBLISHER_PORT:-3004}"
+  log "all services are up and ticks are flowing."
+  log "  latest signals:  $api/api/signals?symbol=AAPL"
+  log "  metrics:         http://127.0.0.1:3001/metrics (ingestor) … :3005 (maintainer)"
+  log "  lake:            $LAKE_ROOT"
+  log "stop with ./lakehouse down"
 }
 
 cmd_down() {
-  for app in "${APPS[@]}"; do
+  for app in feed "${APPS[@]}"; do
     local pidfile="$LAKEHOUSE_WORK/$app.pid"
     [ -f "$pidfile" ] || continue
     kill -TERM "$(cat "$pidfile")" 2>/dev/null || true

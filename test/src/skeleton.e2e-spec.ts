@@ -5,10 +5,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Namespace, pipelineTopology, TOPICS } from '@lakehouse/bus';
+import { Namespace, TOPICS } from '@lakehouse/bus';
 import { acquireKafka, type KafkaHandle } from '@lakehouse/testing';
 import { Admin, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
-import { eventually, freePort, getJson, REPO_ROOT, StageName, StageProcess } from './stage-process';
+import {
+  createTopology,
+  eventually,
+  freePort,
+  getJson,
+  REPO_ROOT,
+  StageName,
+  StageProcess,
+} from './stage-process';
 
 const STAGES: readonly StageName[] = ['ingestor', 'refiner', 'predictor', 'publisher', 'maintainer'];
 const SYMBOLS = ['SPX', 'IXIC', 'DJI', 'RUT'];
@@ -41,13 +49,7 @@ describe('the walking skeleton: five apps as processes on a real broker', { time
     const client = new Kafka({ clientId: 'e2e', brokers: kafka.brokers, logLevel: logLevel.NOTHING });
     admin = client.admin();
     await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: pipelineTopology({ partitions: PARTITIONS, replicationFactor: 1 }).map((t) => ({
-        topic: namespace.wire(t.name),
-        numPartitions: t.partitions,
-      })),
-    });
+    await createTopology(admin, namespace, PARTITIONS);
     producer = client.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     lakeRoot = mkdtempSync(join(tmpdir(), 'e2e-lake-'));

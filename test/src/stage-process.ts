@@ -2,6 +2,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { type Namespace, pipelineTopology } from '@lakehouse/bus';
+import { type Admin } from 'kafkajs';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
 
@@ -100,4 +102,16 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${describeFailure()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** Creates the pipeline's topics under a test namespace, with the partition counts and configs the apps expect. */
+export async function createTopology(admin: Admin, namespace: Namespace, partitions: number): Promise<void> {
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: pipelineTopology({ partitions, replicationFactor: 1 }).map((t) => ({
+      topic: namespace.wire(t.name),
+      numPartitions: t.partitions,
+      configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+    })),
+  });
 }

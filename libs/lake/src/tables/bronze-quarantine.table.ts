@@ -1,5 +1,5 @@
 import { type TableDefinition, utcDateOf } from '../table-definition';
-import { type BronzeSource, sourceLabel } from './bronze-ticks.table';
+import { type BronzeSource, SOURCE_POSITION_COLUMNS, sourcePositionValues } from './bronze-ticks.table';
 
 export interface QuarantineRow {
   /** The original bytes, untouched (they may not be UTF-8 at all). */
@@ -19,12 +19,7 @@ export const BRONZE_QUARANTINE: TableDefinition<QuarantineRow> = {
     { name: 'reason_code', kind: 'utf8', nullable: false },
     { name: 'reason_message', kind: 'utf8', nullable: false },
     { name: 'ingest_time', kind: 'timestamp_us', nullable: false },
-    { name: 'source', kind: 'utf8', nullable: false },
-    { name: 'kafka_topic', kind: 'utf8', nullable: true },
-    { name: 'kafka_partition', kind: 'i32', nullable: true },
-    { name: 'kafka_offset', kind: 'i64', nullable: true },
-    { name: 'file_record', kind: 'i64', nullable: true },
-    { name: 'file_line', kind: 'i64', nullable: true },
+    ...SOURCE_POSITION_COLUMNS,
     { name: 'ingest_date', kind: 'utf8', nullable: false },
   ],
   partitionColumns: ['ingest_date'],
@@ -37,12 +32,7 @@ export const BRONZE_QUARANTINE: TableDefinition<QuarantineRow> = {
     reasonCode,
     reasonMessage,
     ingestTimeUs,
-    sourceLabel(source),
-    source.kind === 'live' ? source.topic : null,
-    source.kind === 'live' ? source.partition : null,
-    source.kind === 'live' ? source.offset : null,
-    source.kind === 'batch' ? BigInt(source.record) : null,
-    source.kind === 'batch' ? BigInt(source.line) : null,
+    ...sourcePositionValues(source),
     utcDateOf(ingestTimeUs),
   ],
 };

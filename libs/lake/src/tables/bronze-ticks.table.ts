@@ -1,4 +1,5 @@
 import { type RawTick } from '@lakehouse/domain';
+import { type ColumnSpec } from '../columnar-builder';
 import { type TableDefinition, utcDateOf } from '../table-definition';
 
 /** Where a Bronze row came from: a Kafka record, or a record of a historical file. */
@@ -17,6 +18,30 @@ export interface BronzeTickRow {
 /** `live` or `batch:<file sha-256>`: the `source` column. */
 export function sourceLabel(source: BronzeSource): string {
   return source.kind === 'live' ? 'live' : `batch:${source.fileId}`;
+}
+
+/** The columns that say where a Bronze or quarantine row came from, in every table that keeps them. */
+export const SOURCE_POSITION_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'source', kind: 'utf8', nullable: false },
+  { name: 'kafka_topic', kind: 'utf8', nullable: true },
+  { name: 'kafka_partition', kind: 'i32', nullable: true },
+  { name: 'kafka_offset', kind: 'i64', nullable: true },
+  { name: 'file_record', kind: 'i64', nullable: true },
+  { name: 'file_line', kind: 'i64', nullable: true },
+];
+
+/** Values of {@link SOURCE_POSITION_COLUMNS}, in order. */
+export function sourcePositionValues(source: BronzeSource): readonly unknown[] {
+  const live = source.kind === 'live' ? source : undefined;
+  const batch = source.kind === 'batch' ? source : undefined;
+  return [
+    sourceLabel(source),
+    live?.topic ?? null,
+    live?.partition ?? null,
+    live?.offset ?? null,
+    batch === undefined ? null : BigInt(batch.record),
+    batch === undefined ? null : BigInt(batch.line),
+  ];
 }
 
 /**
@@ -39,12 +64,7 @@ export const BRONZE_TICKS: TableDefinition<BronzeTickRow> = {
     { name: 'exchange', kind: 'utf8', nullable: true },
     { name: 'raw_payload', kind: 'utf8', nullable: false },
     { name: 'ingest_time', kind: 'timestamp_us', nullable: false },
-    { name: 'source', kind: 'utf8', nullable: false },
-    { name: 'kafka_topic', kind: 'utf8', nullable: true },
-    { name: 'kafka_partition', kind: 'i32', nullable: true },
-    { name: 'kafka_offset', kind: 'i64', nullable: true },
-    { name: 'file_record', kind: 'i64', nullable: true },
-    { name: 'file_line', kind: 'i64', nullable: true },
+    ...SOURCE_POSITION_COLUMNS,
     { name: 'event_date', kind: 'utf8', nullable: false },
   ],
   partitionColumns: ['event_date'],
@@ -54,28 +74,19 @@ export const BRONZE_TICKS: TableDefinition<BronzeTickRow> = {
     'delta.logRetentionDuration': 'interval 30 days',
     'delta.deletedFileRetentionDuration': 'interval 7 days',
   },
-  toColumns: ({ tick, rawPayload, ingestTimeUs, source }) => {
-    const live = source.kind === 'live' ? source : undefined;
-    const batch = source.kind === 'batch' ? source : undefined;
-    return [
-      tick.schemaVersion,
-      tick.symbol,
-      tick.price,
-      tick.volume,
-      tick.eventTimeUs,
-      tick.tradeId ?? null,
-      tick.bid ?? null,
-      tick.ask ?? null,
-      tick.exchange ?? null,
-      rawPayload,
-      ingestTimeUs,
-      sourceLabel(source),
-      live?.topic ?? null,
-      live?.partition ?? null,
-      live?.offset ?? null,
-      batch === undefined ? null : BigInt(batch.record),
-      batch === undefined ? null : BigInt(batch.line),
-      utcDateOf(tick.eventTimeUs),
-    ];
-  },
+  toColumns: ({ tick, rawPayload, ingestTimeUs, source }) => [
+    tick.schemaVersion,
+    tick.symbol,
+    tick.price,
+    tick.volume,
+    tick.eventTimeUs,
+    tick.tradeId ?? null,
+    tick.bid ?? null,
+    tick.ask ?? null,
+    tick.exchange ?? null,
+    rawPayload,
+    ingestTimeUs,
+    ...sourcePositionValues(source),
+    utcDateOf(tick.eventTimeUs),
+  ],
 };
