@@ -27,5 +27,9 @@ export function loadK8sTools(): K8sTools {
       `the Kubernetes ${tools.kubernetesVersion} schemas are gone from ${tools.schemaDir}: ${SETUP_HINT}`,
     );
   }
+  for (const file of [tools.hadolint, tools.kafkaCliClasspathFile]) {
+    if (typeof file !== 'string' || !existsSync(file))
+      throw new Error(`${String(file)} is missing: ${SETUP_HINT}`);
+  }
   return tools;
 }
