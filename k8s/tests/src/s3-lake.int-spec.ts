@@ -18,6 +18,7 @@ const EXPECTED_DELTA_CHECK = {
   versionAfterOptimize: 21,
   rowsAfterVacuum: 210,
   version1AfterVacuum: 'FileNotFoundError',
+  rowsEnvOnly: 10,
 };
 
 describe('the lake on a local S3-compatible server (k8s/scripts/s3-server.sh)', () => {
@@ -50,7 +51,7 @@ describe('the lake on a local S3-compatible server (k8s/scripts/s3-server.sh)', 
     assert.match(await winner.text(), /^w\d+$/);
   });
 
-  it('runs delta-rs commits, two concurrent writer processes, time travel, optimize and vacuum on it', () => {
+  it('runs delta-rs commits, two concurrent writer processes, time travel, optimize, vacuum and env-only options on it', () => {
     const out = runS3Python(join(K8S_DIR, 'scripts', 's3-delta-check.py'), env);
     const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
     const { vacuumed, ...rest } = result;
