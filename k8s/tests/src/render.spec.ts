@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +10,14 @@ import { topologyOf } from './topology';
 const NAMESPACE = 'lakehouse';
 const CLUSTER_SCOPED = ['Namespace'];
 const DASHBOARD_NODE_PORT = 30004;
+
+/** libs/model's backend names (TF_BACKEND values), from its compiled entry point. */
+function backendChain(): readonly string[] {
+  const file = join(REPO_ROOT, 'libs', 'model', 'dist', 'index.js');
+  assert.ok(existsSync(file), `${file} is missing: build the libraries first (npm run build)`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a built sibling package read as data
+  return (require(file) as { BACKEND_CHAIN: readonly string[] }).BACKEND_CHAIN;
+}
 
 function find(objects: readonly K8sObject[], kind: string, name: string): K8sObject {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
@@ -107,6 +115,9 @@ describe('kustomize renders every overlay', () => {
     const container = containersOf(template)[0] ?? {};
     assert.match(String(container['image']), /^fin-lakehouse\/predictor-gpu:/);
     assert.equal(at(container, 'resources', 'limits', 'nvidia.com/gpu'), 1);
+    const env = asArray(container['env']).find((e) => at(e, 'name') === 'TF_BACKEND');
+    assert.equal(at(env, 'value'), 'tfjs-node-gpu');
+    assert.ok(backendChain().includes('tfjs-node-gpu'), "a backend libs/model's TF_BACKEND accepts");
     assert.equal(at(template, 'spec', 'nodeSelector', 'nvidia.com/gpu.present'), 'true');
     assert.ok(asArray(at(template, 'spec', 'tolerations')).some((t) => at(t, 'key') === 'nvidia.com/gpu'));
     const others = objects.filter((o) => o.kind === 'Deployment' && o.metadata.name !== 'predictor');
