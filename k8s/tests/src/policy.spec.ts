@@ -12,6 +12,7 @@ import {
   type AppConfigModule,
 } from './app-config.reader';
 import { checkTopology, type PipelineTopology } from './policies/topology.policy';
+import { checkPodSecurity } from './policies/pod-security.policy';
 import { checkAppConfigs, parsedAppConfig } from './policies/app-config.policy';
 import {
   checkDisruptionBudgets,
@@ -63,6 +64,7 @@ function fromPredictorConfig(objects: readonly K8sObject[]): ScalerExpectation {
 function allViolations(objects: readonly K8sObject[]): Violation[] {
   return [
     ...checkWorkloads(objects),
+    ...checkPodSecurity(objects),
     ...checkScrapeAnnotations(objects),
     ...checkDisruptionBudgets(objects),
     ...checkServicePorts(objects),
@@ -120,6 +122,7 @@ describe('policy: each rule fails on a manifest that breaks it', () => {
     ['scaler-above-partitions', 'SCALER_ABOVE_PARTITIONS', 'ScaledObject/predictor'],
     ['hpa-above-partitions', 'SCALER_ABOVE_PARTITIONS', 'HorizontalPodAutoscaler/predictor'],
     ['app-port-mismatch', 'APP_PORT_MISMATCH', 'Deployment/ingestor'],
+    ['pod-security-violation', 'POD_SECURITY_RESTRICTED', 'Deployment/refiner'],
   ];
   for (const [fixture, code, object] of cases) {
     it(`fixtures/${fixture} fails with ${code} on ${object}, and nothing else`, () => {

@@ -60,6 +60,11 @@ describe('kustomize renders every overlay', () => {
     find(objects, 'Job', 'lake-bucket');
   });
 
+  it('the namespace enforces the restricted Pod Security Standard (what the pod-security policy mirrors)', () => {
+    const namespace = find(renderKustomization(BASE), 'Namespace', NAMESPACE);
+    assert.equal(namespace.metadata.labels?.['pod-security.kubernetes.io/enforce'], 'restricted');
+  });
+
   it('the topology ConfigMap matches the topic table in docs/ARCHITECTURE.md', () => {
     const topology = topologyOf(renderKustomization(BASE));
     assert.deepEqual(

@@ -16,7 +16,8 @@ export type ViolationCode =
   | 'SCALER_ABOVE_PARTITIONS'
   | 'APP_CONFIG_INVALID'
   | 'APP_PORT_MISMATCH'
-  | 'TOPOLOGY_MISMATCH';
+  | 'TOPOLOGY_MISMATCH'
+  | 'POD_SECURITY_RESTRICTED';
 
 export interface Violation {
   readonly code: ViolationCode;
