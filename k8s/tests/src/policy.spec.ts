@@ -111,6 +111,7 @@ describe('policy: each rule fails on a manifest that breaks it', () => {
   const cases: [fixture: string, code: ViolationCode, object: string][] = [
     ['no-probes', 'MISSING_PROBE', 'Deployment/ingestor'],
     ['no-resources', 'MISSING_RESOURCES', 'Deployment/refiner'],
+    ['request-above-limit', 'REQUEST_ABOVE_LIMIT', 'Deployment/predictor'],
     ['root-user', 'NOT_NON_ROOT', 'Deployment/publisher'],
     ['writable-root', 'WRITABLE_ROOT_FILESYSTEM', 'Deployment/maintainer'],
     ['latest-tag', 'MUTABLE_IMAGE_TAG', 'Deployment/predictor'],

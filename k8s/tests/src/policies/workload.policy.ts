@@ -8,6 +8,7 @@ import {
   type Json,
   type K8sObject,
 } from '../k8s-object';
+import { parseQuantity } from '../quantity';
 import type { Violation } from './violation';
 
 /** A workload may keep a writable root filesystem only with this annotation saying why (the Kafka image needs it). */
@@ -48,6 +49,11 @@ function checkWorkload(object: K8sObject, template: Json): Violation[] {
         'MISSING_RESOURCES',
         `${c} has no resources.${missing.map((p) => p.join('.')).join(', resources.')}`,
       );
+    }
+    for (const resource of Object.keys(asRecord(resources['limits']))) {
+      const request = parseQuantity(at(resources, 'requests', resource));
+      const limit = parseQuantity(at(resources, 'limits', resource));
+      if (request > limit) add('REQUEST_ABOVE_LIMIT', `${c} requests more ${resource} than its limit`);
     }
     const security = asRecord(container['securityContext']);
     const runAsNonRoot = security['runAsNonRoot'] ?? podSecurity['runAsNonRoot'];
