@@ -1,7 +1,36 @@
+//! `@lakehouse/delta`'s native half: a napi-rs binding over delta-rs.
+//!
+//! Each module is mirrored by a TS file in `../src` (`table.rs` ↔ `delta-table.ts`,
+//! `error.rs` ↔ `errors.ts`, …). Every export is async, runs on napi's shared tokio runtime,
+//! and goes through [`error::guard`], so a panic becomes an `INTERNAL` error instead of a crash.
+//! Table data crosses the boundary only as Arrow IPC streams.
 #![deny(clippy::all)]
+
+pub mod arrow_ipc;
+pub mod changes;
+pub mod error;
+pub mod maintenance;
+pub mod merge;
+pub mod query;
+pub mod table;
+pub mod write;
+
 use napi_derive::napi;
 
+/// The binding's crate version and the delta-rs version it wraps.
+#[napi(object)]
+pub struct BindingVersion {
+    /// This crate's version.
+    pub binding: String,
+    /// The deltalake crate version.
+    pub deltalake: String,
+}
+
+/// Versions of the binding and of delta-rs.
 #[napi]
-pub fn version() -> String {
-    env!("CARGO_PKG_VERSION").to_string()
+pub async fn binding_version() -> napi::Result<BindingVersion> {
+    Ok(BindingVersion {
+        binding: env!("CARGO_PKG_VERSION").to_string(),
+        deltalake: deltalake::crate_version().to_string(),
+    })
 }

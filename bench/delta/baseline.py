@@ -1,0 +1,65 @@
+"""The Python deltalake baseline (same Rust core): the same steps as delta-bench.mjs, one JSON line out.
+  append <dir> <rows>         build <rows> ticks in Python and write them to a new table: one commit
+  merge <dir> <source-rows>   MERGE <source-rows> ticks (half updates, half inserts) into the last date"""
+import json
+import resource
+import sys
+import time
+
+import pyarrow as pa
+
+from deltalake import DeltaTable, write_deltalake
+
+from ticks import date_of, ticks
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def append(path: str, rows: int) -> dict:
+    t0 = time.perf_counter()
+    data = ticks(rows, 0, date_of(0))
+    t1 = time.perf_counter()
+    write_deltalake(path, data, partition_by=["date"], mode="append")
+    t2 = time.perf_counter()
+    return {"rows": rows, "version": DeltaTable(path).version(), "buildS": t1 - t0, "appendS": t2 - t1, "peakRssMb": peak_rss_mb()}
+
+
+def merge(path: str, source_rows: int) -> dict:
+    dt = DeltaTable(path)
+    actions = pa.table(dt.get_add_actions(flatten=True))
+    dates = actions.column("partition.date").to_pylist()
+    counts = actions.column("num_records").to_pylist()
+    last = sorted(dates)[-1]
+    partition_rows = sum(c for d, c in zip(dates, counts) if d == last)
+    max_id = sum(counts) - 1
+    source = ticks(source_rows, max_id + 1 - source_rows // 2, last, 1)
+    t0 = time.perf_counter()
+    metrics = (
+        dt.merge(
+            source,
+            predicate=f"target.date = '{last}' AND target.date = source.date AND target.id = source.id",
+            source_alias="source",
+            target_alias="target",
+        )
+        .when_matched_update_all()
+        .when_not_matched_insert_all()
+        .execute()
+    )
+    t1 = time.perf_counter()
+    return {
+        "mergeS": t1 - t0,
+        "partitionRows": partition_rows,
+        "updated": metrics["num_target_rows_updated"],
+        "inserted": metrics["num_target_rows_inserted"],
+        "filesScanned": metrics["num_target_files_scanned"],
+        "filesSkipped": metrics["num_target_files_skipped_during_scan"],
+        "peakRssMb": peak_rss_mb(),
+    }
+
+
+if __name__ == "__main__":
+    command, path, *args = sys.argv[1:]
+    steps = {"append": lambda: append(path, int(args[0])), "merge": lambda: merge(path, int(args[0]))}
+    print(json.dumps(steps[command]()))

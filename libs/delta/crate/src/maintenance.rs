@@ -1,0 +1,267 @@
+//! VACUUM, OPTIMIZE, checkpoints and expired-log cleanup.
+
+use std::num::NonZeroU64;
+
+use deltalake::checkpoints::{cleanup_metadata, create_checkpoint};
+use deltalake::operations::optimize::OptimizeType;
+use deltalake::operations::vacuum::VacuumMode;
+use deltalake::table::config::TablePropertiesExt as _;
+use napi_derive::napi;
+
+use crate::error::{guard, BindingError, Result};
+use crate::table::{version_to_js, NativeTable};
+use crate::write::{commit_properties, to_i64, CommitOptions};
+
+/// Milliseconds in an hour: vacuum retention is given in hours, like Delta's own settings.
+const MS_PER_HOUR: i64 = 3_600_000;
+
+/// Options for [`NativeTable::vacuum`].
+#[napi(object)]
+#[derive(Default)]
+pub struct VacuumOptions {
+    /// Keep files removed less than this many hours ago (default: the table's
+    /// `delta.deletedFileRetentionDuration`, 7 days unless set).
+    pub retention_hours: Option<f64>,
+    /// Only list what would be deleted.
+    pub dry_run: Option<bool>,
+    /// Refuse a retention shorter than the table's configured one (default true).
+    pub enforce_retention: Option<bool>,
+    /// `lite` (default): only files the log marks as removed; `full`: also files the log never
+    /// mentions (e.g. from failed writes).
+    pub mode: Option<String>,
+    /// Commit options recorded on the VACUUM commits.
+    pub commit: Option<CommitOptions>,
+}
+
+/// The outcome of a vacuum.
+#[napi(object)]
+pub struct VacuumResult {
+    /// Whether nothing was actually deleted.
+    pub dry_run: bool,
+    /// Paths (relative to the table root) deleted, or that would be.
+    pub files_deleted: Vec<String>,
+}
+
+/// Options for [`NativeTable::optimize`].
+#[napi(object)]
+#[derive(Default)]
+pub struct OptimizeOptions {
+    /// `compact` (default) or `zorder`.
+    pub kind: Option<String>,
+    /// Columns to z-order by (required for `zorder`).
+    pub zorder_columns: Option<Vec<String>>,
+    /// Target file size in bytes (default: `delta.targetFileSize`, else 100 MiB).
+    pub target_size: Option<i64>,
+    /// How many bins to rewrite at once.
+    pub max_concurrent_tasks: Option<u32>,
+    /// Commit options recorded on the OPTIMIZE commit.
+    pub commit: Option<CommitOptions>,
+}
+
+/// File statistics of one side of an optimize.
+#[napi(object)]
+pub struct FileSizeStats {
+    /// Number of files.
+    pub total_files: i64,
+    /// Sum of file sizes in bytes.
+    pub total_size: i64,
+    /// Smallest file in bytes.
+    pub min: i64,
+    /// Largest file in bytes.
+    pub max: i64,
+    /// Mean file size in bytes.
+    pub avg: f64,
+}
+
+/// delta-rs's optimize metrics plus the resulting version.
+#[napi(object)]
+pub struct OptimizeResult {
+    /// The table version after the optimize (unchanged if there was nothing to do).
+    pub version: i64,
+    /// Files written.
+    pub num_files_added: i64,
+    /// Files replaced.
+    pub num_files_removed: i64,
+    /// Sizes of the files written.
+    pub files_added: FileSizeStats,
+    /// Sizes of the files replaced.
+    pub files_removed: FileSizeStats,
+    /// Partitions that had at least one file rewritten.
+    pub partitions_optimized: i64,
+    /// Record batches written.
+    pub num_batches: i64,
+    /// Files considered.
+    pub total_considered_files: i64,
+    /// Files considered but left alone.
+    pub total_files_skipped: i64,
+}
+
+fn vacuum_mode(mode: Option<&str>) -> Result<VacuumMode> {
+    match mode.unwrap_or("lite") {
+        "lite" => Ok(VacuumMode::Lite),
+        "full" => Ok(VacuumMode::Full),
+        other => Err(BindingError::invalid(format!(
+            "vacuum mode must be lite or full, not {other}"
+        ))),
+    }
+}
+
+fn optimize_type(kind: Option<&str>, columns: Option<Vec<String>>) -> Result<OptimizeType> {
+    match (kind.unwrap_or("compact"), columns) {
+        ("compact", None) => Ok(OptimizeType::Compact),
+        ("compact", Some(_)) => Err(BindingError::invalid(
+            "zorderColumns only apply to kind zorder",
+        )),
+        ("zorder", Some(columns)) if !columns.is_empty() => Ok(OptimizeType::ZOrder(columns)),
+        ("zorder", _) => Err(BindingError::invalid("zorder needs zorderColumns")),
+        (other, _) => Err(BindingError::invalid(format!(
+            "optimize kind must be compact or zorder, not {other}"
+        ))),
+    }
+}
+
+fn size_stats(details: &deltalake::operations::optimize::MetricDetails) -> FileSizeStats {
+    FileSizeStats {
+        total_files: to_i64(details.total_files),
+        total_size: details.total_size,
+        min: details.min,
+        max: details.max,
+        avg: details.avg,
+    }
+}
+
+#[napi]
+impl NativeTable {
+    /// Deletes data files no longer referenced by versions inside the retention window.
+    /// Time travel to versions older than the window stops working for their removed files.
+    #[napi]
+    pub async fn vacuum(&self, options: Option<VacuumOptions>) -> napi::Result<VacuumResult> {
+        guard(async move {
+            let options = options.unwrap_or_default();
+            let mode = vacuum_mode(options.mode.as_deref())?;
+            let enforce = options.enforce_retention.unwrap_or(true);
+            let dry_run = options.dry_run.unwrap_or(false);
+            let props = commit_properties(options.commit)?;
+            let table = self.latest_for_write().await?;
+            let mut builder = table
+                .clone()
+                .vacuum()
+                .with_mode(mode)
+                .with_dry_run(dry_run)
+                .with_enforce_retention_duration(enforce)
+                .with_commit_properties(props);
+            if let Some(hours) = options.retention_hours {
+                if !hours.is_finite() || hours < 0.0 {
+                    return Err(BindingError::invalid("retentionHours must be >= 0"));
+                }
+                let retention_ms = (hours * MS_PER_HOUR as f64).round() as i64;
+                let minimum = table
+                    .snapshot()?
+                    .table_config()
+                    .deleted_file_retention_duration();
+                if enforce && u128::from(retention_ms.unsigned_abs()) < minimum.as_millis() {
+                    return Err(BindingError::invalid(format!(
+                        "retention of {hours} h is below the table's deletedFileRetentionDuration \
+                         ({} h); pass enforceRetention: false to override",
+                        minimum.as_secs() / 3600
+                    )));
+                }
+                builder = builder.with_retention_period(chrono::Duration::milliseconds(retention_ms));
+            }
+            let (table, metrics) = builder.await?;
+            if !dry_run {
+                self.store(table)?;
+            }
+            Ok(VacuumResult {
+                dry_run: metrics.dry_run,
+                files_deleted: metrics.files_deleted,
+            })
+        })
+        .await
+    }
+
+    /// Rewrites small files into larger ones (compact) or clusters them by columns (z-order).
+    #[napi]
+    pub async fn optimize(&self, options: Option<OptimizeOptions>) -> napi::Result<OptimizeResult> {
+        guard(async move {
+            let options = options.unwrap_or_default();
+            let kind = optimize_type(options.kind.as_deref(), options.zorder_columns)?;
+            let props = commit_properties(options.commit)?;
+            let table = self.latest_for_write().await?;
+            let mut builder = table
+                .optimize()
+                .with_type(kind)
+                .with_commit_properties(props);
+            if let Some(size) = options.target_size {
+                let size = u64::try_from(size)
+                    .ok()
+                    .and_then(NonZeroU64::new)
+                    .ok_or_else(|| BindingError::invalid("targetSize must be positive"))?;
+                builder = builder.with_target_size(size);
+            }
+            if let Some(tasks) = options.max_concurrent_tasks {
+                builder = builder.with_max_concurrent_tasks(tasks.max(1) as usize);
+            }
+            let (table, m) = builder.await?;
+            let version = table.version().unwrap_or_default();
+            self.store(table)?;
+            Ok(OptimizeResult {
+                version: version_to_js(version),
+                num_files_added: i64::try_from(m.num_files_added).unwrap_or(i64::MAX),
+                num_files_removed: i64::try_from(m.num_files_removed).unwrap_or(i64::MAX),
+                files_added: size_stats(&m.files_added),
+                files_removed: size_stats(&m.files_removed),
+                partitions_optimized: i64::try_from(m.partitions_optimized).unwrap_or(i64::MAX),
+                num_batches: i64::try_from(m.num_batches).unwrap_or(i64::MAX),
+                total_considered_files: to_i64(m.total_considered_files),
+                total_files_skipped: to_i64(m.total_files_skipped),
+            })
+        })
+        .await
+    }
+
+    /// Writes a checkpoint for the latest version, so readers need not replay the JSON log.
+    /// Returns the checkpointed version.
+    #[napi]
+    pub async fn create_checkpoint(&self) -> napi::Result<i64> {
+        guard(async move {
+            let table = self.latest_for_write().await?;
+            create_checkpoint(&table, None).await?;
+            Ok(version_to_js(table.version().unwrap_or_default()))
+        })
+        .await
+    }
+
+    /// Deletes log files older than `delta.logRetentionDuration` that a checkpoint makes
+    /// redundant. Returns how many files were deleted.
+    #[napi]
+    pub async fn cleanup_metadata(&self) -> napi::Result<i64> {
+        guard(async move {
+            let table = self.latest_for_write().await?;
+            Ok(to_i64(cleanup_metadata(&table, None).await?))
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zorder_without_columns_is_rejected() {
+        assert!(optimize_type(Some("zorder"), None).is_err());
+        assert!(optimize_type(Some("zorder"), Some(vec![])).is_err());
+    }
+
+    #[test]
+    fn compact_is_the_default_optimize() {
+        assert!(matches!(optimize_type(None, None), Ok(OptimizeType::Compact)));
+    }
+
+    #[test]
+    fn an_unknown_vacuum_mode_is_rejected() {
+        assert!(vacuum_mode(Some("deep")).is_err());
+        assert_eq!(vacuum_mode(None).expect("lite"), VacuumMode::Lite);
+    }
+}

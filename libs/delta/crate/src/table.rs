@@ -1,0 +1,521 @@
+//! Opening, creating and reading a Delta table: the handle every other operation hangs off.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+
+use chrono::{DateTime, Utc};
+use deltalake::arrow::datatypes::Schema;
+use deltalake::kernel::engine::arrow_conversion::TryIntoKernel;
+use deltalake::kernel::StructType;
+use deltalake::protocol::SaveMode;
+use deltalake::{DeltaTable, DeltaTableBuilder};
+use futures::TryStreamExt;
+use napi::bindgen_prelude::Buffer;
+use napi_derive::napi;
+use url::Url;
+
+use crate::arrow_ipc;
+use crate::error::{guard, BindingError, ErrorCode, Result};
+use crate::query::{collect_sql, single_table_session};
+
+/// Options for opening an existing table.
+#[napi(object)]
+#[derive(Default, Clone)]
+pub struct OpenOptions {
+    /// Object-store options (e.g. `AWS_ENDPOINT_URL`, `AWS_ALLOW_HTTP`); empty for local paths.
+    pub storage_options: Option<HashMap<String, String>>,
+    /// Load this version instead of the latest (time travel).
+    pub version: Option<i64>,
+    /// Load the latest version committed at or before this instant, in ms since the epoch.
+    pub timestamp_ms: Option<i64>,
+}
+
+/// Options for creating a table.
+#[napi(object)]
+#[derive(Default)]
+pub struct CreateOptions {
+    /// Object-store options; empty for local paths.
+    pub storage_options: Option<HashMap<String, String>>,
+    /// Partition columns, in order.
+    pub partition_by: Option<Vec<String>>,
+    /// Table properties, e.g. `delta.checkpointInterval`, `delta.logRetentionDuration`.
+    pub properties: Option<HashMap<String, String>>,
+    /// Table name recorded in the metadata.
+    pub name: Option<String>,
+    /// Table description recorded in the metadata.
+    pub description: Option<String>,
+    /// What to do when a table already exists: `error` (default), `ignore` or `overwrite`.
+    pub if_exists: Option<String>,
+}
+
+/// Table metadata from the current snapshot.
+#[napi(object)]
+pub struct TableMetadata {
+    /// The table's unique id.
+    pub id: String,
+    /// The table name, if one was set.
+    pub name: Option<String>,
+    /// The table description, if one was set.
+    pub description: Option<String>,
+    /// Partition columns, in order.
+    pub partition_columns: Vec<String>,
+    /// Table properties.
+    pub configuration: HashMap<String, String>,
+    /// Creation time in ms since the epoch, if recorded.
+    pub created_time: Option<i64>,
+    /// Minimum reader protocol version.
+    pub min_reader_version: i32,
+    /// Minimum writer protocol version.
+    pub min_writer_version: i32,
+}
+
+/// One commit of the table's history.
+#[napi(object)]
+pub struct CommitSummary {
+    /// The table version this commit produced.
+    pub version: i64,
+    /// Commit time in ms since the epoch.
+    pub timestamp: Option<i64>,
+    /// The operation name, e.g. `WRITE`, `MERGE`, `VACUUM END`.
+    pub operation: Option<String>,
+    /// Operation parameters as a JSON object string.
+    pub operation_parameters: Option<String>,
+    /// Operation metrics and other provenance as a JSON object string.
+    pub info: Option<String>,
+    /// Version the writer read before committing.
+    pub read_version: Option<i64>,
+    /// Whether the commit was a blind append.
+    pub is_blind_append: Option<bool>,
+}
+
+/// A handle on one Delta table. A handle opened at a version or timestamp is pinned there and
+/// rejects writes; a live handle refreshes itself to the latest version before each operation.
+#[napi]
+pub struct NativeTable {
+    uri: String,
+    storage_options: HashMap<String, String>,
+    pinned: bool,
+    inner: Arc<RwLock<DeltaTable>>,
+}
+
+pub(crate) fn version_to_js(version: u64) -> i64 {
+    i64::try_from(version).unwrap_or(i64::MAX)
+}
+
+pub(crate) fn version_from_js(version: i64) -> Result<u64> {
+    u64::try_from(version).map_err(|_| BindingError::invalid(format!("invalid version {version}")))
+}
+
+fn lock_poisoned() -> BindingError {
+    BindingError::new(ErrorCode::Internal, "table handle lock poisoned by an earlier panic")
+}
+
+/// Resolves a path or URL. A plain path that does not exist is reported as missing rather than
+/// created, which `ensure_table_uri` would do.
+fn resolve_uri(uri: &str, create: bool) -> Result<Url> {
+    let looks_like_url = uri.contains("://");
+    if !looks_like_url && !create && !Path::new(uri).exists() {
+        return Err(BindingError::new(
+            ErrorCode::TableNotFound,
+            format!("no Delta table at {uri}: the path does not exist"),
+        ));
+    }
+    Ok(deltalake::ensure_table_uri(uri)?)
+}
+
+fn timestamp_from_ms(ms: i64) -> Result<DateTime<Utc>> {
+    DateTime::<Utc>::from_timestamp_millis(ms)
+        .ok_or_else(|| BindingError::invalid(format!("invalid timestamp {ms} ms")))
+}
+
+/// Opens a table, latest version unless the options pin one.
+pub(crate) async fn open(uri: &str, options: &OpenOptions) -> Result<DeltaTable> {
+    let url = resolve_uri(uri, false)?;
+    let storage = options.storage_options.clone().unwrap_or_default();
+    let mut table = DeltaTableBuilder::from_url(url)?
+        .with_storage_options(storage)
+        .build()?;
+    match (options.version, options.timestamp_ms) {
+        (Some(_), Some(_)) => {
+            return Err(BindingError::invalid(
+                "pass either a version or a timestamp, not both",
+            ))
+        }
+        (Some(version), None) => {
+            let wanted = version_from_js(version)?;
+            table.load().await?;
+            let latest = table.get_latest_version().await?;
+            if wanted > latest {
+                return Err(BindingError::invalid(format!(
+                    "version {wanted} does not exist: the latest version is {latest}"
+                )));
+            }
+            table.load_version(wanted).await?;
+        }
+        (None, Some(ms)) => table.load_with_datetime(timestamp_from_ms(ms)?).await?,
+        (None, None) => table.load().await?,
+    }
+    Ok(table)
+}
+
+fn save_mode(if_exists: Option<&str>) -> Result<SaveMode> {
+    match if_exists.unwrap_or("error") {
+        "error" => Ok(SaveMode::ErrorIfExists),
+        "ignore" => Ok(SaveMode::Ignore),
+        "overwrite" => Ok(SaveMode::Overwrite),
+        other => Err(BindingError::invalid(format!(
+            "ifExists must be error, ignore or overwrite, not {other}"
+        ))),
+    }
+}
+
+pub(crate) async fn create(uri: &str, schema: &Schema, options: CreateOptions) -> Result<DeltaTable> {
+    let mode = save_mode(options.if_exists.as_deref())?;
+    let url = resolve_uri(uri, true)?;
+    let storage = options.storage_options.clone().unwrap_or_default();
+    let existing = DeltaTableBuilder::from_url(url.clone())?
+        .with_storage_options(storage.clone())
+        .build()?;
+    if mode == SaveMode::ErrorIfExists && existing.verify_deltatable_existence().await? {
+        return Err(BindingError::invalid(format!(
+            "a Delta table already exists at {uri}"
+        )));
+    }
+    let struct_type: StructType = schema
+        .try_into_kernel()
+        .map_err(|e| BindingError::invalid(format!("unsupported Arrow schema: {e}")))?;
+    let mut builder = existing
+        .create()
+        .with_columns(struct_type.fields().cloned())
+        .with_save_mode(mode)
+        .with_partition_columns(options.partition_by.unwrap_or_default())
+        .with_configuration(
+            options
+                .properties
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(k, v)| (k, Some(v))),
+        );
+    if let Some(name) = options.name {
+        builder = builder.with_table_name(name);
+    }
+    if let Some(description) = options.description {
+        builder = builder.with_comment(description);
+    }
+    Ok(builder.await?)
+}
+
+impl NativeTable {
+    pub(crate) fn from_table(
+        uri: String,
+        storage_options: HashMap<String, String>,
+        pinned: bool,
+        table: DeltaTable,
+    ) -> Self {
+        Self {
+            uri,
+            storage_options,
+            pinned,
+            inner: Arc::new(RwLock::new(table)),
+        }
+    }
+
+    /// A clone of the loaded table; cheap, the snapshot is shared.
+    pub(crate) fn current(&self) -> Result<DeltaTable> {
+        Ok(self.inner.read().map_err(|_| lock_poisoned())?.clone())
+    }
+
+    /// Stores the table state an operation returned, unless another operation already stored a
+    /// newer one.
+    pub(crate) fn store(&self, table: DeltaTable) -> Result<()> {
+        let mut guard = self.inner.write().map_err(|_| lock_poisoned())?;
+        if table.version() >= guard.version() {
+            *guard = table;
+        }
+        Ok(())
+    }
+
+    /// The latest table state, for an operation about to commit. Pinned handles refuse.
+    pub(crate) async fn latest_for_write(&self) -> Result<DeltaTable> {
+        if self.pinned {
+            return Err(BindingError::invalid(
+                "this handle is pinned to a past version (time travel); open the table again to write",
+            ));
+        }
+        let mut table = self.current()?;
+        table.update_state().await?;
+        self.store(table.clone())?;
+        Ok(table)
+    }
+
+    /// The table to read: the pinned state, or the latest one for a live handle.
+    pub(crate) async fn for_read(&self) -> Result<DeltaTable> {
+        if self.pinned {
+            return self.current();
+        }
+        let mut table = self.current()?;
+        table.update_state().await?;
+        self.store(table.clone())?;
+        Ok(table)
+    }
+}
+
+/// Opens an existing Delta table at a path or URL, optionally at a past version or timestamp.
+#[napi]
+pub async fn open_table(uri: String, options: Option<OpenOptions>) -> napi::Result<NativeTable> {
+    guard(async move {
+        let options = options.unwrap_or_default();
+        let pinned = options.version.is_some() || options.timestamp_ms.is_some();
+        let table = open(&uri, &options).await?;
+        Ok(NativeTable::from_table(
+            uri,
+            options.storage_options.unwrap_or_default(),
+            pinned,
+            table,
+        ))
+    })
+    .await
+}
+
+/// Creates a Delta table (version 0) with the schema of an Arrow IPC stream (its batches are ignored).
+#[napi]
+pub async fn create_table(
+    uri: String,
+    schema_ipc: Buffer,
+    options: Option<CreateOptions>,
+) -> napi::Result<NativeTable> {
+    guard(async move {
+        let decoded = arrow_ipc::decode(&schema_ipc)?;
+        let options = options.unwrap_or_default();
+        let storage = options.storage_options.clone().unwrap_or_default();
+        let table = create(&uri, &decoded.schema, options).await?;
+        Ok(NativeTable::from_table(uri, storage, false, table))
+    })
+    .await
+}
+
+#[napi]
+impl NativeTable {
+    /// The path or URL the table was opened with.
+    #[napi]
+    pub async fn uri(&self) -> napi::Result<String> {
+        Ok(self.uri.clone())
+    }
+
+    /// Whether this handle is pinned to a past version.
+    #[napi]
+    pub async fn is_pinned(&self) -> napi::Result<bool> {
+        Ok(self.pinned)
+    }
+
+    /// The version this handle has loaded.
+    #[napi]
+    pub async fn version(&self) -> napi::Result<i64> {
+        guard(async move {
+            let table = self.current()?;
+            let version = table.version().ok_or_else(|| {
+                BindingError::new(ErrorCode::TableNotFound, "the table is not loaded")
+            })?;
+            Ok(version_to_js(version))
+        })
+        .await
+    }
+
+    /// The latest committed version in the log, without loading it.
+    #[napi]
+    pub async fn latest_version(&self) -> napi::Result<i64> {
+        guard(async move {
+            let table = self.current()?;
+            Ok(version_to_js(table.get_latest_version().await?))
+        })
+        .await
+    }
+
+    /// Loads the latest version into a live handle; returns it.
+    #[napi]
+    pub async fn refresh(&self) -> napi::Result<i64> {
+        guard(async move {
+            let table = self.for_read().await?;
+            Ok(version_to_js(table.version().unwrap_or_default()))
+        })
+        .await
+    }
+
+    /// The table schema as an Arrow IPC stream with no batches.
+    #[napi]
+    pub async fn schema(&self) -> napi::Result<Buffer> {
+        guard(async move {
+            let table = self.current()?;
+            let schema = table.snapshot()?.snapshot().arrow_schema();
+            Ok(arrow_ipc::encode(&schema, &[])?.into())
+        })
+        .await
+    }
+
+    /// Metadata of the loaded version.
+    #[napi]
+    pub async fn metadata(&self) -> napi::Result<TableMetadata> {
+        guard(async move {
+            let table = self.current()?;
+            let snapshot = table.snapshot()?;
+            let metadata = snapshot.metadata();
+            let protocol = snapshot.protocol();
+            Ok(TableMetadata {
+                id: metadata.id().to_string(),
+                name: metadata.name().map(str::to_string),
+                description: metadata.description().map(str::to_string),
+                partition_columns: metadata.partition_columns().to_vec(),
+                configuration: metadata.configuration().clone(),
+                created_time: metadata.created_time(),
+                min_reader_version: protocol.min_reader_version(),
+                min_writer_version: protocol.min_writer_version(),
+            })
+        })
+        .await
+    }
+
+    /// The active data files of the loaded version with their statistics, as Arrow IPC
+    /// (columns `path`, `size_bytes`, `modification_time`, `num_records`, `null_count.*`,
+    /// `min.*`, `max.*`, `partition.*`).
+    #[napi]
+    pub async fn files(&self) -> napi::Result<Buffer> {
+        guard(async move {
+            let table = self.current()?;
+            let batches = table.snapshot()?.add_actions_batches(true)?;
+            let schema = match batches.first() {
+                Some(batch) => batch.schema(),
+                None => table.snapshot()?.add_actions_table(true)?.schema(),
+            };
+            Ok(arrow_ipc::encode(&schema, &batches)?.into())
+        })
+        .await
+    }
+
+    /// Commits of the table, newest first, at most `limit` of them.
+    #[napi]
+    pub async fn history(&self, limit: Option<u32>) -> napi::Result<Vec<CommitSummary>> {
+        guard(async move {
+            let table = self.current()?;
+            let latest = table.version().unwrap_or_default();
+            let infos: Vec<_> = table
+                .history(limit.map(|l| l as usize))
+                .try_collect()
+                .await?;
+            Ok(infos
+                .into_iter()
+                .enumerate()
+                .map(|(index, info)| CommitSummary {
+                    version: version_to_js(latest.saturating_sub(index as u64)),
+                    timestamp: info.timestamp,
+                    operation: info.operation.clone(),
+                    operation_parameters: info
+                        .operation_parameters
+                        .as_ref()
+                        .and_then(|p| serde_json::to_string(p).ok()),
+                    info: serde_json::to_string(&info.info).ok(),
+                    read_version: info.read_version.map(version_to_js),
+                    is_blind_append: info.is_blind_append,
+                })
+                .collect())
+        })
+        .await
+    }
+
+    /// The latest application-transaction version committed for `app_id` (e.g. a Kafka
+    /// consumer's partition offset), or null if the app never committed.
+    #[napi]
+    pub async fn txn_version(&self, app_id: String) -> napi::Result<Option<i64>> {
+        guard(async move {
+            let table = self.for_read().await?;
+            let version = table
+                .snapshot()?
+                .transaction_version(table.log_store().as_ref(), app_id)
+                .await?;
+            Ok(version)
+        })
+        .await
+    }
+
+    /// Opens another handle on the same table pinned at a version or timestamp.
+    #[napi]
+    pub async fn checkout(&self, options: OpenOptions) -> napi::Result<NativeTable> {
+        guard(async move {
+            if options.version.is_none() && options.timestamp_ms.is_none() {
+                return Err(BindingError::invalid("checkout needs a version or a timestamp"));
+            }
+            let options = OpenOptions {
+                storage_options: Some(self.storage_options.clone()),
+                ..options
+            };
+            let table = open(&self.uri, &options).await?;
+            Ok(NativeTable::from_table(
+                self.uri.clone(),
+                self.storage_options.clone(),
+                true,
+                table,
+            ))
+        })
+        .await
+    }
+
+    /// Reads the table (optionally some columns, optionally filtered by a SQL predicate) as Arrow IPC.
+    #[napi]
+    pub async fn scan(
+        &self,
+        columns: Option<Vec<String>>,
+        filter: Option<String>,
+    ) -> napi::Result<Buffer> {
+        guard(async move {
+            let table = self.for_read().await?;
+            let ctx = single_table_session(&table, SCAN_TABLE_NAME).await?;
+            let projection = match columns {
+                Some(cols) if !cols.is_empty() => cols
+                    .iter()
+                    .map(|c| format!("\"{}\"", c.replace('"', "\"\"")))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                _ => "*".to_string(),
+            };
+            let mut sql = format!("SELECT {projection} FROM {SCAN_TABLE_NAME}");
+            if let Some(filter) = filter {
+                sql.push_str(&format!(" WHERE {filter}"));
+            }
+            Ok(collect_sql(&ctx, &sql).await?.into())
+        })
+        .await
+    }
+}
+
+/// The name a scanned table is registered under in its private SQL session.
+const SCAN_TABLE_NAME: &str = "scanned";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_local_path_is_table_not_found_and_is_not_created() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let missing = dir.path().join("nope");
+        let err = resolve_uri(missing.to_str().expect("utf8"), false)
+            .err()
+            .expect("must fail");
+        assert_eq!(err.code(), ErrorCode::TableNotFound);
+        assert!(!missing.exists());
+    }
+
+    #[test]
+    fn a_negative_version_is_an_invalid_argument() {
+        assert_eq!(
+            version_from_js(-1).err().expect("must fail").code(),
+            ErrorCode::InvalidArgument
+        );
+    }
+
+    #[test]
+    fn an_unknown_if_exists_mode_is_an_invalid_argument() {
+        assert!(save_mode(Some("replace")).is_err());
+        assert!(save_mode(None).is_ok());
+    }
+}

@@ -1,0 +1,326 @@
+//! Appends, overwrites, DELETE and UPDATE, each one atomic commit that can carry application
+//! transactions (the exactly-once marker: a Kafka consumer stores its offsets in the same commit).
+
+use std::collections::HashMap;
+use std::num::NonZeroU64;
+
+use deltalake::arrow::array::RecordBatch;
+use deltalake::kernel::transaction::CommitProperties;
+use deltalake::kernel::Transaction;
+use deltalake::operations::write::SchemaMode;
+use deltalake::protocol::SaveMode;
+use napi::bindgen_prelude::Buffer;
+use napi_derive::napi;
+
+use crate::arrow_ipc;
+use crate::error::{guard, BindingError, Result};
+use crate::table::{version_to_js, NativeTable};
+
+/// An application transaction: `(appId, version)` committed atomically with the data.
+#[napi(object)]
+#[derive(Clone)]
+pub struct Txn {
+    /// The application's id, e.g. `ingestor:ticks:partition-3`.
+    pub app_id: String,
+    /// The application's monotonic version, e.g. the next Kafka offset to consume.
+    pub version: i64,
+}
+
+/// What every committing operation accepts.
+#[napi(object)]
+#[derive(Default, Clone)]
+pub struct CommitOptions {
+    /// Application transactions recorded in the commit.
+    pub txns: Option<Vec<Txn>>,
+    /// Extra key/values recorded in the commit info.
+    pub metadata: Option<HashMap<String, String>>,
+    /// How many times to retry a commit that lost a race before failing with COMMIT_CONFLICT.
+    pub max_retries: Option<u32>,
+}
+
+/// Options for [`NativeTable::write`].
+#[napi(object)]
+#[derive(Default)]
+pub struct WriteOptions {
+    /// `append` (default) or `overwrite`.
+    pub mode: Option<String>,
+    /// `merge` to add new columns, `overwrite` to replace the schema (overwrite mode only);
+    /// absent means a schema difference is an error.
+    pub schema_mode: Option<String>,
+    /// With `overwrite`: replace only the rows matching this SQL predicate.
+    pub replace_where: Option<String>,
+    /// Target size of written files in bytes.
+    pub target_file_size: Option<i64>,
+    /// Commit options: application transactions, metadata, retries.
+    pub commit: Option<CommitOptions>,
+}
+
+/// The outcome of a write.
+#[napi(object)]
+pub struct WriteResult {
+    /// The version the write committed.
+    pub version: i64,
+    /// Rows in the written data.
+    pub rows_written: i64,
+}
+
+/// The outcome of a DELETE.
+#[napi(object)]
+pub struct DeleteResult {
+    /// The version the delete committed.
+    pub version: i64,
+    /// Rows deleted, when delta-rs could count them.
+    pub num_deleted_rows: Option<i64>,
+    /// Files added by rewriting.
+    pub num_added_files: i64,
+    /// Files removed.
+    pub num_removed_files: i64,
+}
+
+/// The outcome of an UPDATE.
+#[napi(object)]
+pub struct UpdateResult {
+    /// The version the update committed.
+    pub version: i64,
+    /// Rows updated.
+    pub num_updated_rows: i64,
+    /// Rows copied unchanged into rewritten files.
+    pub num_copied_rows: i64,
+    /// Files added.
+    pub num_added_files: i64,
+    /// Files removed.
+    pub num_removed_files: i64,
+}
+
+pub(crate) fn to_i64(value: usize) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+/// Builds delta-rs commit properties from the JS options.
+pub(crate) fn commit_properties(options: Option<CommitOptions>) -> Result<CommitProperties> {
+    let options = options.unwrap_or_default();
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let mut props = CommitProperties::default();
+    if let Some(txns) = options.txns {
+        let mut seen = std::collections::HashSet::new();
+        let mut actions = Vec::with_capacity(txns.len());
+        for txn in txns {
+            if txn.app_id.is_empty() {
+                return Err(BindingError::invalid("a txn needs a non-empty appId"));
+            }
+            if txn.version < 0 {
+                return Err(BindingError::invalid(format!(
+                    "txn {} has a negative version {}",
+                    txn.app_id, txn.version
+                )));
+            }
+            if !seen.insert(txn.app_id.clone()) {
+                return Err(BindingError::invalid(format!(
+                    "txn {} appears twice in one commit",
+                    txn.app_id
+                )));
+            }
+            actions.push(Transaction::new_with_last_update(
+                txn.app_id,
+                txn.version,
+                Some(now_ms),
+            ));
+        }
+        props = props.with_application_transactions(actions);
+    }
+    if let Some(metadata) = options.metadata {
+        props = props.with_metadata(
+            metadata
+                .into_iter()
+                .map(|(k, v)| (k, serde_json::Value::String(v))),
+        );
+    }
+    if let Some(retries) = options.max_retries {
+        props = props.with_max_retries(retries as usize);
+    }
+    Ok(props)
+}
+
+fn save_mode(mode: Option<&str>) -> Result<SaveMode> {
+    match mode.unwrap_or("append") {
+        "append" => Ok(SaveMode::Append),
+        "overwrite" => Ok(SaveMode::Overwrite),
+        other => Err(BindingError::invalid(format!(
+            "mode must be append or overwrite, not {other}"
+        ))),
+    }
+}
+
+fn schema_mode(mode: Option<&str>) -> Result<Option<SchemaMode>> {
+    match mode {
+        None => Ok(None),
+        Some("merge") => Ok(Some(SchemaMode::Merge)),
+        Some("overwrite") => Ok(Some(SchemaMode::Overwrite)),
+        Some(other) => Err(BindingError::invalid(format!(
+            "schemaMode must be merge or overwrite, not {other}"
+        ))),
+    }
+}
+
+fn non_empty_predicate(predicate: Option<String>) -> Result<Option<String>> {
+    match predicate {
+        Some(p) if p.trim().is_empty() => Err(BindingError::invalid("an empty predicate")),
+        other => Ok(other),
+    }
+}
+
+#[napi]
+impl NativeTable {
+    /// Appends or overwrites with the rows of an Arrow IPC stream, in one commit.
+    #[napi]
+    pub async fn write(
+        &self,
+        data: Buffer,
+        options: Option<WriteOptions>,
+    ) -> napi::Result<WriteResult> {
+        guard(async move {
+            let options = options.unwrap_or_default();
+            let mode = save_mode(options.mode.as_deref())?;
+            let schema_mode = schema_mode(options.schema_mode.as_deref())?;
+            let replace_where = non_empty_predicate(options.replace_where)?;
+            if replace_where.is_some() && mode != SaveMode::Overwrite {
+                return Err(BindingError::invalid("replaceWhere needs mode overwrite"));
+            }
+            let decoded = arrow_ipc::decode(&data)?;
+            let rows = decoded.num_rows();
+            let batches = if decoded.batches.is_empty() {
+                vec![RecordBatch::new_empty(decoded.schema.clone())]
+            } else {
+                decoded.batches
+            };
+            let props = commit_properties(options.commit)?;
+            let table = self.latest_for_write().await?;
+            let mut builder = table
+                .write(batches)
+                .with_save_mode(mode)
+                .with_commit_properties(props);
+            if let Some(schema_mode) = schema_mode {
+                builder = builder.with_schema_mode(schema_mode);
+            }
+            if let Some(predicate) = replace_where {
+                builder = builder.with_replace_where(predicate);
+            }
+            if let Some(size) = options.target_file_size {
+                let size = u64::try_from(size)
+                    .ok()
+                    .and_then(NonZeroU64::new)
+                    .ok_or_else(|| BindingError::invalid("targetFileSize must be positive"))?;
+                builder = builder.with_target_file_size(Some(size));
+            }
+            let table = builder.await?;
+            let version = table.version().unwrap_or_default();
+            self.store(table)?;
+            Ok(WriteResult {
+                version: version_to_js(version),
+                rows_written: to_i64(rows),
+            })
+        })
+        .await
+    }
+
+    /// Deletes the rows matching a SQL predicate (all rows when absent), in one commit.
+    #[napi]
+    pub async fn delete(
+        &self,
+        predicate: Option<String>,
+        commit: Option<CommitOptions>,
+    ) -> napi::Result<DeleteResult> {
+        guard(async move {
+            let predicate = non_empty_predicate(predicate)?;
+            let props = commit_properties(commit)?;
+            let table = self.latest_for_write().await?;
+            let mut builder = table.delete().with_commit_properties(props);
+            if let Some(predicate) = predicate {
+                builder = builder.with_predicate(predicate);
+            }
+            let (table, metrics) = builder.await?;
+            let version = table.version().unwrap_or_default();
+            self.store(table)?;
+            Ok(DeleteResult {
+                version: version_to_js(version),
+                num_deleted_rows: metrics.num_deleted_rows.map(to_i64),
+                num_added_files: to_i64(metrics.num_added_files),
+                num_removed_files: to_i64(metrics.num_removed_files),
+            })
+        })
+        .await
+    }
+
+    /// Sets columns to SQL expressions on the rows matching a predicate (all rows when absent).
+    #[napi]
+    pub async fn update(
+        &self,
+        updates: HashMap<String, String>,
+        predicate: Option<String>,
+        commit: Option<CommitOptions>,
+    ) -> napi::Result<UpdateResult> {
+        guard(async move {
+            if updates.is_empty() {
+                return Err(BindingError::invalid("update needs at least one column"));
+            }
+            let predicate = non_empty_predicate(predicate)?;
+            let props = commit_properties(commit)?;
+            let table = self.latest_for_write().await?;
+            let mut builder = table.update().with_commit_properties(props);
+            if let Some(predicate) = predicate {
+                builder = builder.with_predicate(predicate);
+            }
+            for (column, expression) in updates {
+                builder = builder.with_update(column, expression);
+            }
+            let (table, metrics) = builder.await?;
+            let version = table.version().unwrap_or_default();
+            self.store(table)?;
+            Ok(UpdateResult {
+                version: version_to_js(version),
+                num_updated_rows: to_i64(metrics.num_updated_rows),
+                num_copied_rows: to_i64(metrics.num_copied_rows),
+                num_added_files: to_i64(metrics.num_added_files),
+                num_removed_files: to_i64(metrics.num_removed_files),
+            })
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn txn(app_id: &str, version: i64) -> Txn {
+        Txn {
+            app_id: app_id.to_string(),
+            version,
+        }
+    }
+
+    #[test]
+    fn a_duplicate_app_id_in_one_commit_is_rejected() {
+        let options = CommitOptions {
+            txns: Some(vec![txn("a", 1), txn("a", 2)]),
+            ..Default::default()
+        };
+        assert!(commit_properties(Some(options)).is_err());
+    }
+
+    #[test]
+    fn a_negative_txn_version_is_rejected() {
+        let options = CommitOptions {
+            txns: Some(vec![txn("a", -1)]),
+            ..Default::default()
+        };
+        assert!(commit_properties(Some(options)).is_err());
+    }
+
+    #[test]
+    fn replace_where_only_parses_known_modes() {
+        assert!(save_mode(Some("upsert")).is_err());
+        assert!(schema_mode(Some("merge")).expect("ok").is_some());
+        assert!(schema_mode(None).expect("ok").is_none());
+    }
+}

@@ -1,0 +1,32 @@
+"""The table summary every interop script prints, so the TS side compares like with like."""
+import json
+import sys
+
+# Delta primitive type names, the common vocabulary of delta-rs (Python), Spark and the binding.
+SPARK_TO_DELTA = {"bigint": "long", "int": "integer", "string": "string", "double": "double", "timestamp": "timestamp"}
+
+
+def delta_type_name(field_type) -> str:
+    text = str(field_type)
+    # deltalake's PrimitiveType prints as PrimitiveType("long").
+    if text.startswith('PrimitiveType("'):
+        return text[len('PrimitiveType("') : -2]
+    return text
+
+
+def summary(version, columns, ids, price_sum, history, txn=None, partition_columns=None) -> dict:
+    return {
+        "version": version,
+        "columns": columns,
+        "numRows": len(ids),
+        "ids": sorted(ids),
+        "priceSum": price_sum,
+        "history": sorted(history),
+        "txn": txn,
+        "partitionColumns": partition_columns,
+    }
+
+
+def emit(obj) -> None:
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
