@@ -15,6 +15,7 @@ import { checkDockerfile, type DockerfileRule } from './policies/dockerfile.poli
  */
 const DOCKERFILE_PATH = join(REPO_ROOT, 'docker', 'app.Dockerfile');
 const BAD_DOCKERFILE_PATH = join(FIXTURES_DIR, 'docker', 'bad.Dockerfile');
+const ASSEMBLE_SCRIPT = readFileSync(join(REPO_ROOT, 'docker', 'assemble-runtime.sh'), 'utf8');
 const DOCKERIGNORE = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n');
 const PIPELINE_APPS = 5;
 const ALL_RULES: DockerfileRule[] = [
@@ -49,7 +50,10 @@ function hadolint(path: string): { status: number | null; output: string } {
 
 describe('docker/app.Dockerfile', () => {
   it('is multi-stage on Node 24 with pinned bases, builds the binding in the builder only, ships no dev dependencies, has a GPU variant and runs as the manifests’ non-root uid', () => {
-    assert.deepEqual(checkDockerfile(readFileSync(DOCKERFILE_PATH, 'utf8'), manifestUid()), []);
+    assert.deepEqual(
+      checkDockerfile(readFileSync(DOCKERFILE_PATH, 'utf8'), manifestUid(), ASSEMBLE_SCRIPT),
+      [],
+    );
   });
 
   it('passes hadolint', () => {
@@ -60,16 +64,17 @@ describe('docker/app.Dockerfile', () => {
 
   it('fixtures/docker/bad.Dockerfile breaks every rule, and hadolint flags its latest tag', () => {
     const bad = readFileSync(BAD_DOCKERFILE_PATH, 'utf8');
-    assert.deepEqual(checkDockerfile(bad, manifestUid()), ALL_RULES);
+    assert.deepEqual(checkDockerfile(bad, manifestUid(), ASSEMBLE_SCRIPT), ALL_RULES);
     const { status, output } = hadolint(BAD_DOCKERFILE_PATH);
     assert.notEqual(status, 0);
     assert.match(output, /DL3007/);
   });
 
   it('a runtime uid other than the manifests’ fails', () => {
-    assert.deepEqual(checkDockerfile(readFileSync(DOCKERFILE_PATH, 'utf8'), manifestUid() + 1), [
-      'ROOT_RUNTIME_USER',
-    ]);
+    assert.deepEqual(
+      checkDockerfile(readFileSync(DOCKERFILE_PATH, 'utf8'), manifestUid() + 1, ASSEMBLE_SCRIPT),
+      ['ROOT_RUNTIME_USER'],
+    );
   });
 
   it('.dockerignore keeps host builds, dependencies and git out of the context', () => {
@@ -84,5 +89,6 @@ describe('docker/app.Dockerfile', () => {
       assert.ok(DOCKERIGNORE.includes(pattern), pattern);
     }
     assert.ok(DOCKERIGNORE.includes('!k8s/tests/package.json'), 'npm ci needs every workspace manifest');
+    assert.ok(DOCKERIGNORE.includes('!docker/assemble-runtime.sh'), 'the build stages run it');
   });
 });

@@ -44,8 +44,15 @@ function runtimeOf(stages: readonly DockerfileStage[]): DockerfileStage | undefi
   return stages.find((s) => s.name === 'runtime') ?? stages.at(-1);
 }
 
-/** Which rules the Dockerfile breaks; empty when it is fit. `runtimeUid`: the uid the manifests run as. */
-export function checkDockerfile(dockerfile: string, runtimeUid: number): DockerfileRule[] {
+/**
+ * Which rules the Dockerfile breaks; empty when it is fit. `runtimeUid`: the uid the manifests run as;
+ * `assembleScript`: docker/assemble-runtime.sh, which the prod-deps stage runs.
+ */
+export function checkDockerfile(
+  dockerfile: string,
+  runtimeUid: number,
+  assembleScript: string,
+): DockerfileRule[] {
   const stages = parseStages(dockerfile);
   const names = new Set(stages.map((s) => s.name));
   const runtime = runtimeOf(stages);
@@ -71,12 +78,11 @@ export function checkDockerfile(dockerfile: string, runtimeUid: number): Dockerf
     broken.add('NATIVE_BUILD_OUTSIDE_BUILDER');
 
   const prodDeps = stages.find((s) => s.name === 'prod-deps');
-  if (
-    prodDeps === undefined ||
-    !/npm ci [^\n]*--omit=dev[^\n]*--workspace "@lakehouse\/\$APP"/.test(prodDeps.body)
-  ) {
-    broken.add('DEV_DEPENDENCIES_SHIPPED');
-  }
+  const script = assembleScript.replace(/\\\n\s*/g, ' ');
+  const installsProdOnly =
+    /assemble-runtime\.sh deps \S+ "\$APP" \/app "\$VARIANT"/.test(prodDeps?.body ?? '') &&
+    /npm ci [^\n]*--omit=dev[^\n]*--workspace "@lakehouse\/\$app"/.test(script);
+  if (!installsProdOnly) broken.add('DEV_DEPENDENCIES_SHIPPED');
   if (
     runtime !== undefined &&
     (/\bnpm (ci|install)\b/.test(runtime.body) || /--from=builder \/src\/node_modules/.test(runtime.body))
@@ -90,7 +96,8 @@ export function checkDockerfile(dockerfile: string, runtimeUid: number): Dockerf
     argDefault(dockerfile, 'VARIANT') !== 'cpu' ||
     runtime?.from !== 'runtime-${VARIANT}' ||
     !gpuBase.startsWith('nvidia/cuda:') ||
-    !/gpu\) backend=@tensorflow\/tfjs-node-gpu/.test(prodDeps?.body ?? '')
+    !/"\$VARIANT"/.test(prodDeps?.body ?? '') ||
+    !/gpu\) backend=@tensorflow\/tfjs-node-gpu/.test(assembleScript)
   ) {
     broken.add('NO_GPU_VARIANT');
   }
