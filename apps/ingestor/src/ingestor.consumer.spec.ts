@@ -5,50 +5,73 @@ import {
   InMemoryDeadLetter,
   InMemoryMessageProducer,
   lakeCommitNotificationSchema,
-  TOPICS,
 } from '@lakehouse/bus';
-import { FixedClock } from '@lakehouse/platform';
+import { BRONZE_QUARANTINE, BRONZE_TICKS, InMemoryLake } from '@lakehouse/lake';
+import { FixedClock, PipelineMetrics } from '@lakehouse/platform';
+import { BronzeExactlyOnce } from './bronze/bronze-exactly-once';
+import { BronzeMetrics } from './bronze/bronze-metrics';
+import { INGESTOR_TOPICS } from './config/ingestor.config';
 import { IngestorConsumer } from './ingestor.consumer';
-import { BRONZE_TICKS_TABLE, IngestorService } from './ingestor.service';
+import { IngestorService } from './ingestor.service';
 
 const NOW = new Date('2024-01-02T15:00:00.000Z');
 const GOOD_SPX = '{"symbol":"SPX","price":4700.5,"volume":3,"timestamp":1704207600000,"trade_id":"SPX-1"}';
 const GOOD_IXIC = '{"symbol":"IXIC","price":14800,"volume":1,"timestamp":1704207600001}';
 const NOT_A_TICK = '{"symbol":"SPX","price":"cheap"}';
+const SLICE = 2;
 
-function wire() {
+async function wire(maxRecordsPerCommit = 1000) {
+  const lake = new InMemoryLake();
+  const bronze = new BronzeExactlyOnce(lake);
+  await bronze.ensureTables();
   const producer = new InMemoryMessageProducer();
   const deadLetters = new InMemoryDeadLetter();
-  const consumer = new IngestorConsumer(new IngestorService(producer, new FixedClock(NOW)), deadLetters, {});
-  return { producer, deadLetters, consumer };
+  const clock = new FixedClock(NOW);
+  const service = new IngestorService(
+    bronze,
+    producer,
+    deadLetters,
+    new BronzeMetrics(new PipelineMetrics('ingestor')),
+    clock,
+    { maxRecordsPerCommit },
+  );
+  return { lake, producer, deadLetters, consumer: new IngestorConsumer(service, clock, {}) };
+}
+
+function notifications(producer: InMemoryMessageProducer) {
+  return producer
+    .messages(INGESTOR_TOPICS.output)
+    .map((m) => lakeCommitNotificationSchema.parse(JSON.parse(m.value.toString())));
 }
 
 describe('IngestorConsumer', () => {
-  it('notifies lake.commits once per batch with the accepted ticks in offset order', async () => {
-    const { producer, consumer } = wire();
-    const batch = fakeRecordBatch(TOPICS.ticksRaw, [
+  it('commits a batch’s ticks to Bronze with their offsets and announces the new version', async () => {
+    const { lake, producer, consumer } = await wire();
+    const batch = fakeRecordBatch(INGESTOR_TOPICS.input, [
       { key: 'SPX', value: GOOD_SPX },
       { key: 'IXIC', value: GOOD_IXIC },
     ]);
     await consumer.handle(batch);
-    const sent = producer.messages(TOPICS.lakeCommits);
-    assert.equal(sent.length, 1);
-    const notification = lakeCommitNotificationSchema.parse(JSON.parse(sent[0]?.value.toString() ?? ''));
-    assert.equal(sent[0]?.key, BRONZE_TICKS_TABLE);
-    assert.equal(notification.table, BRONZE_TICKS_TABLE);
-    assert.equal(notification.batchId, batch.batchId);
-    assert.equal(notification.committedAt, NOW.toISOString());
-    assert.deepEqual(notification.skeletonInlineRecords, [
-      { symbol: 'SPX', payload: GOOD_SPX },
-      { symbol: 'IXIC', payload: GOOD_IXIC },
-    ]);
+    const rows = lake.rowsOf(BRONZE_TICKS);
+    assert.deepEqual(
+      rows.map((r) => [r.tick.symbol, r.rawPayload, r.source.kind === 'live' ? r.source.offset : null]),
+      [
+        ['SPX', GOOD_SPX, 0n],
+        ['IXIC', GOOD_IXIC, 1n],
+      ],
+    );
+    const [notification] = notifications(producer);
+    assert.equal(notification?.table, BRONZE_TICKS.name);
+    assert.equal(notification?.version, '1');
+    assert.equal(notification?.recordCount, 2);
+    assert.equal(notification?.committedAt, NOW.toISOString());
   });
 
-  it('sends a tick that breaks the contract to the dead-letter port with its reason and position', async () => {
-    const { producer, deadLetters, consumer } = wire();
+  it('quarantines and dead-letters a record that breaks the contract, with its reason and position', async () => {
+    const { lake, deadLetters, consumer } = await wire();
     await consumer.handle(
       fakeRecordBatch(
-        TOPICS.ticksRaw,
+        INGESTOR_TOPICS.input,
         [
           { key: 'SPX', value: GOOD_SPX },
           { key: 'SPX', value: NOT_A_TICK },
@@ -56,27 +79,41 @@ describe('IngestorConsumer', () => {
         { partition: 1, firstOffset: 40 },
       ),
     );
-    assert.equal(deadLetters.letters.length, 1);
-    const [letter] = deadLetters.letters;
-    assert.deepEqual(letter?.source, { topic: TOPICS.ticksRaw, partition: 1, offset: '41' });
-    assert.match(letter?.reason.code ?? '', /^[A-Z_]+$/);
-    const notification = lakeCommitNotificationSchema.parse(
-      JSON.parse(producer.messages(TOPICS.lakeCommits)[0]?.value.toString() ?? ''),
+    assert.equal(lake.rowsOf(BRONZE_TICKS).length, 1);
+    assert.deepEqual(
+      lake.rowsOf(BRONZE_QUARANTINE).map((r) => r.reasonCode),
+      ['WRONG_TYPE'],
     );
-    assert.equal(notification.recordCount, 1);
+    const [letter] = deadLetters.letters;
+    assert.deepEqual(letter?.source, { topic: INGESTOR_TOPICS.input, partition: 1, offset: '41' });
+    assert.equal(letter?.reason.code, 'WRONG_TYPE');
   });
 
-  it('notifies nothing for a batch in which no tick was accepted', async () => {
-    const { producer, consumer } = wire();
-    await consumer.handle(fakeRecordBatch(TOPICS.ticksRaw, [{ key: null, value: null }]));
-    assert.deepEqual(producer.messages(TOPICS.lakeCommits), []);
+  it('adds nothing for a batch delivered again after it was committed', async () => {
+    const { lake, producer, consumer } = await wire();
+    const batch = fakeRecordBatch(INGESTOR_TOPICS.input, [{ key: 'SPX', value: GOOD_SPX }]);
+    await consumer.handle(batch);
+    await consumer.handle(batch);
+    assert.equal(lake.rowsOf(BRONZE_TICKS).length, 1);
+    assert.equal(notifications(producer).length, 1);
   });
 
-  it('fails the batch when the notification cannot be produced, so the transport retries it', async () => {
-    const { producer, consumer } = wire();
+  it('commits a batch larger than the commit size in slices, each announced', async () => {
+    const { lake, producer, consumer } = await wire(SLICE);
+    const records = Array.from({ length: 5 }, () => ({ key: 'SPX', value: GOOD_SPX }));
+    await consumer.handle(fakeRecordBatch(INGESTOR_TOPICS.input, records));
+    assert.equal(lake.rowsOf(BRONZE_TICKS).length, 5);
+    assert.deepEqual(
+      notifications(producer).map((n) => n.recordCount),
+      [2, 2, 1],
+    );
+  });
+
+  it('fails the batch when the announcement cannot be produced, so the transport retries it', async () => {
+    const { producer, consumer } = await wire();
     producer.failNext(new Error('broker gone'));
     await assert.rejects(
-      consumer.handle(fakeRecordBatch(TOPICS.ticksRaw, [{ key: 'SPX', value: GOOD_SPX }])),
+      consumer.handle(fakeRecordBatch(INGESTOR_TOPICS.input, [{ key: 'SPX', value: GOOD_SPX }])),
     );
   });
 });

@@ -1,31 +1,37 @@
-import { DeadLetter, DeadLetterPort, deadLetterOf, RecordBatch } from '@lakehouse/bus';
-import { parseRawTick, TickParserOptions } from '@lakehouse/domain';
+import { type RecordBatch } from '@lakehouse/bus';
+import { type TickParserOptions } from '@lakehouse/domain';
+import { Clock } from '@lakehouse/platform';
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
+import { toBronzeOutcome } from './bronze/bronze-rows';
 import { INGESTOR_TOPICS } from './config/ingestor.config';
-import { AcceptedTick, IngestorService } from './ingestor.service';
+import { IngestorService, type LiveRecord } from './ingestor.service';
 
 export const TICK_PARSER_OPTIONS = Symbol('TICK_PARSER_OPTIONS');
 
-/** The Kafka edge of the ingestor: raw bytes become ticks or dead letters; the service gets only ticks. */
+const MICROS_PER_MILLI = 1000n;
+
+/** The Kafka edge of the ingestor: every record's bytes become a Bronze row or a reject with its reason. */
 @Controller()
 export class IngestorConsumer {
   constructor(
     private readonly service: IngestorService,
-    private readonly deadLetters: DeadLetterPort,
+    private readonly clock: Clock,
     @Inject(TICK_PARSER_OPTIONS) private readonly parserOptions: TickParserOptions,
   ) {}
 
   @EventPattern(INGESTOR_TOPICS.input)
   async handle(@Payload() batch: RecordBatch): Promise<void> {
-    const accepted: AcceptedTick[] = [];
-    const rejected: DeadLetter[] = [];
-    for (const record of batch.records) {
-      const parsed = parseRawTick(record.value ?? new Uint8Array(), this.parserOptions);
-      if (parsed.ok) accepted.push({ tick: parsed.tick, raw: parsed.raw });
-      else rejected.push(deadLetterOf(record, parsed.reason));
-    }
-    if (rejected.length > 0) await this.deadLetters.send(rejected);
-    await this.service.ingest(batch, accepted);
+    const ingestTimeUs = BigInt(this.clock.now().getTime()) * MICROS_PER_MILLI;
+    const records = batch.records.map((record): LiveRecord => {
+      const offset = BigInt(record.offset);
+      const source = { kind: 'live', topic: record.topic, partition: record.partition, offset } as const;
+      return {
+        record,
+        offset,
+        outcome: toBronzeOutcome(record.value, source, ingestTimeUs, this.parserOptions),
+      };
+    });
+    await this.service.ingest(batch, records);
   }
 }

@@ -118,6 +118,12 @@ export interface CommitOptions {
   metadata?: Record<string, string>
   /** How many times to retry a commit that lost a race before failing with COMMIT_CONFLICT. */
   maxRetries?: number
+  /**
+   * The table version the caller's decision was based on (e.g. where it read its stored offsets). The commit is
+   * checked against every commit since then, so another writer having recorded a transaction for one of the
+   * same app ids fails this one with COMMIT_CONFLICT (`ConcurrentTransaction`). Default: the latest version.
+   */
+  readVersion?: number
 }
 
 /** One commit of the table's history. */

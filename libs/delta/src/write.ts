@@ -23,6 +23,13 @@ export interface CommitOptions {
   readonly metadata?: Readonly<Record<string, string>>;
   /** How often to retry a commit that lost a race before throwing `COMMIT_CONFLICT` (delta-rs default: 15). */
   readonly maxRetries?: number;
+  /**
+   * The version the caller's decision was based on, e.g. where it read its stored offsets with
+   * {@link DeltaTable.txnVersion}. The commit is checked against every commit since, so another writer having
+   * recorded a transaction for one of the same app ids makes it fail with `COMMIT_CONFLICT`
+   * (`ConcurrentTransaction`) instead of both covering the same input. Default: the latest version.
+   */
+  readonly readVersion?: number;
 }
 
 /** Options of {@link DeltaTable.append}. */
@@ -92,6 +99,7 @@ export function toNativeCommit(options: CommitOptions | undefined): NativeCommit
     txns: options.txns?.map(({ appId, version }) => ({ appId, version })),
     metadata: options.metadata === undefined ? undefined : { ...options.metadata },
     maxRetries: options.maxRetries,
+    readVersion: options.readVersion,
   };
 }
 

@@ -1,10 +1,12 @@
 import {
   type AppTransaction,
+  type CommitOptions,
   type CommitResult,
   Lake,
   LakeError,
   type MergeOutcome,
   type MergeSpec,
+  type TransactionSnapshot,
 } from './lake.port';
 import { type AnyTable, type TableDefinition } from './table-definition';
 
@@ -12,6 +14,8 @@ interface MemoryTable {
   version: bigint;
   rows: object[];
   txns: Map<string, bigint>;
+  /** The table version that last recorded each app id: what a commit's `readVersion` is checked against. */
+  txnSetAt: Map<string, bigint>;
 }
 
 /** The lake in memory, for unit tests: atomic appends, txn versions, and injectable commit conflicts. */
@@ -29,7 +33,8 @@ export class InMemoryLake extends Lake {
   }
 
   ensureTable(table: AnyTable): Promise<void> {
-    if (!this.tables.has(table.name)) this.tables.set(table.name, { version: 0n, rows: [], txns: new Map() });
+    if (!this.tables.has(table.name))
+      this.tables.set(table.name, { version: 0n, rows: [], txns: new Map(), txnSetAt: new Map() });
     return Promise.resolve();
   }
 
@@ -37,17 +42,42 @@ export class InMemoryLake extends Lake {
     table: TableDefinition<Row>,
     rows: readonly Row[],
     txns: readonly AppTransaction[],
+    options: CommitOptions = {},
   ): Promise<CommitResult> {
     const state = this.tables.get(table.name);
     if (!state) return Promise.reject(new LakeError('TABLE_NOT_FOUND', `no table ${table.name}`));
+    const refused = this.refusal(table.name, state, txns, options);
+    if (refused) return Promise.reject(refused);
+    state.rows.push(...rows);
+    this.record(state, txns);
+    return Promise.resolve({ version: state.version });
+  }
+
+  /** Injected conflicts first; then what Delta's conflict checker does for transactions since `readVersion`. */
+  private refusal(
+    name: string,
+    state: MemoryTable,
+    txns: readonly AppTransaction[],
+    options: CommitOptions,
+  ): LakeError | undefined {
     if (this.conflictsToInject > 0) {
       this.conflictsToInject -= 1;
-      return Promise.reject(new LakeError('COMMIT_CONFLICT', `injected conflict on ${table.name}`));
+      return new LakeError('COMMIT_CONFLICT', `injected conflict on ${name}`);
     }
-    state.rows.push(...rows);
-    for (const txn of txns) state.txns.set(txn.appId, txn.version);
+    const read = options.readVersion;
+    if (read === undefined) return undefined;
+    const raced = txns.find((t) => (state.txnSetAt.get(t.appId) ?? -1n) > read);
+    return raced
+      ? new LakeError('COMMIT_CONFLICT', `${raced.appId} was committed after version ${read}`)
+      : undefined;
+  }
+
+  private record(state: MemoryTable, txns: readonly AppTransaction[]): void {
     state.version += 1n;
-    return Promise.resolve({ version: state.version });
+    for (const txn of txns) {
+      state.txns.set(txn.appId, txn.version);
+      state.txnSetAt.set(txn.appId, state.version);
+    }
   }
 
   merge<Row extends object>(
@@ -55,13 +85,12 @@ export class InMemoryLake extends Lake {
     rows: readonly Row[],
     spec: MergeSpec,
     txns: readonly AppTransaction[],
+    options: CommitOptions = {},
   ): Promise<MergeOutcome> {
     const state = this.tables.get(table.name);
     if (!state) return Promise.reject(new LakeError('TABLE_NOT_FOUND', `no table ${table.name}`));
-    if (this.conflictsToInject > 0) {
-      this.conflictsToInject -= 1;
-      return Promise.reject(new LakeError('COMMIT_CONFLICT', `injected conflict on ${table.name}`));
-    }
+    const refused = this.refusal(table.name, state, txns, options);
+    if (refused) return Promise.reject(refused);
     const keyOf = (row: object): string => {
       const values = table.toColumns(row as Row);
       return JSON.stringify(
@@ -87,17 +116,16 @@ export class InMemoryLake extends Lake {
         updated += 1;
       }
     }
-    for (const txn of txns) state.txns.set(txn.appId, txn.version);
-    state.version += 1n;
+    this.record(state, txns);
     return Promise.resolve({ version: state.version, inserted, updated });
   }
 
-  transactionVersions(
-    table: AnyTable,
-    appIds: readonly string[],
-  ): Promise<ReadonlyMap<string, bigint | undefined>> {
-    const txns = this.tables.get(table.name)?.txns;
-    return Promise.resolve(new Map(appIds.map((id) => [id, txns?.get(id)])));
+  transactionVersions(table: AnyTable, appIds: readonly string[]): Promise<TransactionSnapshot> {
+    const state = this.tables.get(table.name);
+    return Promise.resolve({
+      readVersion: state?.version,
+      versions: new Map(appIds.map((id) => [id, state?.txns.get(id)])),
+    });
   }
 
   latestVersion(table: AnyTable): Promise<bigint | undefined> {

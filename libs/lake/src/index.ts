@@ -17,11 +17,15 @@ export {
 export { InMemoryLake } from './in-memory-lake';
 export {
   type AppTransaction,
+  type CommitOptions,
   type CommitResult,
   isCommitConflict,
   Lake,
   LakeError,
   type LakeErrorCode,
+  type MergeOutcome,
+  type MergeSpec,
+  type TransactionSnapshot,
 } from './lake.port';
 export {
   type LateStatus,
@@ -30,3 +34,4 @@ export {
   type SilverTickRow,
   silverTicksTable,
 } from './tables/silver-ticks.table';
+export { DeltaLake, mergePredicate } from './delta-lake.adapter';

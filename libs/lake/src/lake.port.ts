@@ -9,6 +9,22 @@ export interface AppTransaction {
   readonly version: bigint;
 }
 
+/**
+ * Options of a commit. `readVersion` is the table version the writer's input positions were read at: the commit is
+ * checked against every commit since then, so one that recorded a transaction for the same app id (another writer
+ * covered the same input) makes this one fail with COMMIT_CONFLICT instead of silently doubling the input.
+ */
+export interface CommitOptions {
+  readonly readVersion?: bigint;
+}
+
+/** Transaction versions of some app ids, and the table version they were read at. */
+export interface TransactionSnapshot {
+  /** The table version read; `undefined` for a table with no commit yet. */
+  readonly readVersion: bigint | undefined;
+  readonly versions: ReadonlyMap<string, bigint | undefined>;
+}
+
 export interface CommitResult {
   /** The table version this commit created. */
   readonly version: bigint;
@@ -65,13 +81,15 @@ export abstract class Lake {
   abstract ensureTable(table: AnyTable): Promise<void>;
 
   /**
-   * Appends rows, and records `txns` in the same atomic commit. Rejects with code `COMMIT_CONFLICT` when a concurrent
-   * commit recorded a transaction for one of the same app ids (another writer covered the same input).
+   * Appends rows, and records `txns` in the same atomic commit. Rejects with code `COMMIT_CONFLICT` when a commit
+   * after `options.readVersion` recorded a transaction for one of the same app ids (another writer covered the same
+   * input). Without `readVersion` the commit is checked against the latest version only.
    */
   abstract append<Row extends object>(
     table: TableDefinition<Row>,
     rows: readonly Row[],
     txns: readonly AppTransaction[],
+    options?: CommitOptions,
   ): Promise<CommitResult>;
 
   /**
@@ -83,13 +101,11 @@ export abstract class Lake {
     rows: readonly Row[],
     spec: MergeSpec,
     txns: readonly AppTransaction[],
+    options?: CommitOptions,
   ): Promise<MergeOutcome>;
 
-  /** The latest recorded version of each app id, `undefined` for an id never recorded; read from the latest table version. */
-  abstract transactionVersions(
-    table: AnyTable,
-    appIds: readonly string[],
-  ): Promise<ReadonlyMap<string, bigint | undefined>>;
+  /** The latest recorded version of each app id (`undefined` if never recorded), read at the latest table version. */
+  abstract transactionVersions(table: AnyTable, appIds: readonly string[]): Promise<TransactionSnapshot>;
 
   /** The table's latest version, or `undefined` before its first commit. */
   abstract latestVersion(table: AnyTable): Promise<bigint | undefined>;

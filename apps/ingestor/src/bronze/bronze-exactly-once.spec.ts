@@ -104,3 +104,34 @@ describe('BronzeExactlyOnce', () => {
     assert.equal(await writer.positionOf(APP_ID), 0n);
   });
 });
+
+describe('BronzeExactlyOnce with two writers on one stream', () => {
+  it('refuses the commit of a writer whose positions are older than another writer’s commit of the same stream', async () => {
+    const lake = new InMemoryLake();
+    const { writer: zombie } = await freshWriter(lake);
+    const owner = new BronzeExactlyOnce(lake);
+    assert.equal(await zombie.positionOf(APP_ID), undefined);
+    assert.equal(await owner.positionOf(APP_ID), undefined);
+
+    await owner.commit([sliceOf(0, [GOOD(0), GOOD(1)])]);
+    await assert.rejects(zombie.commit([sliceOf(0, [GOOD(0), GOOD(1)])]), { code: 'COMMIT_CONFLICT' });
+    assert.equal(lake.rowsOf(BRONZE_TICKS).length, 2, 'the same offsets landed once');
+
+    assert.equal(
+      await zombie.positionOf(APP_ID),
+      1n,
+      'after the conflict the zombie reloads the owner’s position',
+    );
+  });
+
+  it('lets writers of different streams commit side by side', async () => {
+    const lake = new InMemoryLake();
+    const { writer: a } = await freshWriter(lake);
+    const b = new BronzeExactlyOnce(lake);
+    await a.positionOf(APP_ID);
+    await b.positionOf('ingestor:ticks.raw:5');
+    await a.commit([sliceOf(0, [GOOD(0)])]);
+    await b.commit([{ ...sliceOf(0, [GOOD(1)]), appId: 'ingestor:ticks.raw:5' }]);
+    assert.equal(lake.rowsOf(BRONZE_TICKS).length, 2);
+  });
+});

@@ -59,6 +59,9 @@ export class BronzeExactlyOnce {
   /** Positions as of this writer's last load or commit; dropped on a conflict. */
   private readonly bronzePositions = new Map<string, bigint | undefined>();
   private readonly quarantinePositions = new Map<string, bigint | undefined>();
+  /** The versions those positions hold at: every commit is checked against what others committed since. */
+  private bronzeReadVersion: bigint | undefined;
+  private quarantineReadVersion: bigint | undefined;
 
   constructor(private readonly lake: Lake) {}
 
@@ -69,9 +72,13 @@ export class BronzeExactlyOnce {
 
   /** The last committed position of each stream, from `bronze.ticks`'s log (not from a cache). */
   async loadPositions(appIds: readonly string[]): Promise<ReadonlyMap<string, bigint | undefined>> {
-    const stored = await this.lake.transactionVersions(BRONZE_TICKS, appIds);
-    for (const [appId, version] of stored) this.bronzePositions.set(appId, version);
-    return stored;
+    const snapshot = await this.lake.transactionVersions(BRONZE_TICKS, appIds);
+    // The cache holds only positions read at the current read version: a stream loaded earlier may have moved
+    // (another writer took it) before this newer version, so it is forgotten and reloaded when next used.
+    this.bronzePositions.clear();
+    this.bronzeReadVersion = snapshot.readVersion;
+    for (const [appId, version] of snapshot.versions) this.bronzePositions.set(appId, version);
+    return snapshot.versions;
   }
 
   /** The position below which a stream's records are already in Bronze, loading it on first use. */
@@ -89,13 +96,18 @@ export class BronzeExactlyOnce {
       const rejects = await this.commitQuarantine(slices);
       const rows = slices.flatMap((s) => s.rows);
       const txns = slices.map((s): AppTransaction => ({ appId: s.appId, version: s.lastPosition }));
-      const { version } = await this.lake.append(BRONZE_TICKS, rows, txns);
+      const { version } = await this.lake.append(BRONZE_TICKS, rows, txns, {
+        readVersion: this.bronzeReadVersion,
+      });
+      this.bronzeReadVersion = version;
       for (const s of slices) this.bronzePositions.set(s.appId, s.lastPosition);
       return { version, rows: rows.length, rejects };
     } catch (error) {
       if (isCommitConflict(error)) {
         this.bronzePositions.clear();
         this.quarantinePositions.clear();
+        this.bronzeReadVersion = undefined;
+        this.quarantineReadVersion = undefined;
       }
       throw error;
     }
@@ -104,10 +116,12 @@ export class BronzeExactlyOnce {
   private async commitQuarantine(slices: readonly BronzeSlice[]): Promise<number> {
     const withRejects = slices.filter((s) => s.rejects.length > 0);
     if (withRejects.length === 0) return 0;
-    const unknown = withRejects.map((s) => s.appId).filter((id) => !this.quarantinePositions.has(id));
-    if (unknown.length > 0) {
-      const stored = await this.lake.transactionVersions(BRONZE_QUARANTINE, unknown);
-      for (const [appId, version] of stored) this.quarantinePositions.set(appId, version);
+    const appIds = withRejects.map((s) => s.appId);
+    if (appIds.some((id) => !this.quarantinePositions.has(id))) {
+      const snapshot = await this.lake.transactionVersions(BRONZE_QUARANTINE, appIds);
+      this.quarantinePositions.clear();
+      this.quarantineReadVersion = snapshot.readVersion;
+      for (const [appId, version] of snapshot.versions) this.quarantinePositions.set(appId, version);
     }
     const fresh = withRejects.map((s) => {
       const stored = this.quarantinePositions.get(s.appId);
@@ -118,11 +132,13 @@ export class BronzeExactlyOnce {
     });
     const rows = fresh.flatMap((f) => f.rows);
     if (rows.length === 0) return 0;
-    await this.lake.append(
+    const { version } = await this.lake.append(
       BRONZE_QUARANTINE,
       rows,
       fresh.map((f) => ({ appId: f.slice.appId, version: f.slice.lastPosition })),
+      { readVersion: this.quarantineReadVersion },
     );
+    this.quarantineReadVersion = version;
     for (const f of fresh) this.quarantinePositions.set(f.slice.appId, f.slice.lastPosition);
     return rows.length;
   }

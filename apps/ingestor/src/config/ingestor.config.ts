@@ -1,4 +1,4 @@
-import { checkKafkaAuth, commonEnv, httpPort, kafkaEnv } from '@lakehouse/platform';
+import { checkKafkaAuth, commonEnv, httpPort, kafkaEnv, lakeEnv } from '@lakehouse/platform';
 import type { TopicName } from '@lakehouse/bus';
 import { z } from 'zod';
 
@@ -17,8 +17,20 @@ export const ingestorConfigSchema = z
   .object({
     ...commonEnv,
     ...kafkaEnv,
+    ...lakeEnv,
     HTTP_PORT: httpPort(INGESTOR_DEFAULT_PORT),
     KAFKA_GROUP_ID: z.string().min(1).default('ingestor'),
+    /** Records per Bronze commit: a larger fetched batch is committed in slices of this size. */
+    BRONZE_MAX_RECORDS_PER_COMMIT: z.coerce.number().int().min(1).max(1_000_000).default(50_000),
+    /** Largest payload Bronze stores; larger records are dead-lettered as PAYLOAD_TOO_LARGE. */
+    BRONZE_MAX_TICK_BYTES: z.coerce
+      .number()
+      .int()
+      .min(64)
+      .max(16 * 1024 * 1024)
+      .default(16 * 1024),
+    /** How long a fetch may wait for data: with the fetch size, the latency bound of a flush. */
+    BRONZE_MAX_FLUSH_LATENCY_MS: z.coerce.number().int().min(1).max(60_000).default(250),
     /** IANA zone in which exchange-local timestamps (`yyyy-MM-dd HH:mm:ss`) are read; without it they are rejected. */
     EXCHANGE_TIME_ZONE: z.string().min(1).optional(),
   })

@@ -130,7 +130,11 @@ struct Clauses<'a> {
 }
 
 impl Clauses<'_> {
-    fn matched(&self, mut builder: MergeBuilder, clauses: Vec<MergeClause>) -> Result<MergeBuilder> {
+    fn matched(
+        &self,
+        mut builder: MergeBuilder,
+        clauses: Vec<MergeClause>,
+    ) -> Result<MergeBuilder> {
         for clause in clauses {
             let predicate = clause.predicate.clone();
             builder = match clause.action.as_str() {
@@ -226,7 +230,9 @@ impl NativeTable {
             let not_matched = options.when_not_matched.unwrap_or_default();
             let by_source = options.when_not_matched_by_source.unwrap_or_default();
             if matched.is_empty() && not_matched.is_empty() && by_source.is_empty() {
-                return Err(BindingError::invalid("merge needs at least one WHEN clause"));
+                return Err(BindingError::invalid(
+                    "merge needs at least one WHEN clause",
+                ));
             }
             let source_alias = options
                 .source_alias
@@ -241,13 +247,14 @@ impl NativeTable {
                 .iter()
                 .map(|f| f.name().clone())
                 .collect();
+            let read_version = options.commit.as_ref().and_then(|c| c.read_version);
             let props = commit_properties(options.commit)?;
 
             let ctx = new_session();
             let mem = MemTable::try_new(decoded.schema.clone(), vec![decoded.batches])?;
             let frame = ctx.read_table(Arc::new(mem))?;
 
-            let table = self.latest_for_write().await?;
+            let table = self.for_write(read_version).await?;
             let mut builder = table
                 .merge(frame, options.predicate)
                 .with_source_alias(source_alias.clone())

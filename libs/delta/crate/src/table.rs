@@ -108,7 +108,10 @@ pub(crate) fn version_from_js(version: i64) -> Result<u64> {
 }
 
 fn lock_poisoned() -> BindingError {
-    BindingError::new(ErrorCode::Internal, "table handle lock poisoned by an earlier panic")
+    BindingError::new(
+        ErrorCode::Internal,
+        "table handle lock poisoned by an earlier panic",
+    )
 }
 
 /// Resolves a path or URL. A plain path that does not exist is reported as missing rather than
@@ -170,7 +173,11 @@ fn save_mode(if_exists: Option<&str>) -> Result<SaveMode> {
     }
 }
 
-pub(crate) async fn create(uri: &str, schema: &Schema, options: CreateOptions) -> Result<DeltaTable> {
+pub(crate) async fn create(
+    uri: &str,
+    schema: &Schema,
+    options: CreateOptions,
+) -> Result<DeltaTable> {
     let mode = save_mode(options.if_exists.as_deref())?;
     let url = resolve_uri(uri, true)?;
     let storage = options.storage_options.clone().unwrap_or_default();
@@ -246,6 +253,32 @@ impl NativeTable {
         let mut table = self.current()?;
         table.update_state().await?;
         self.store(table.clone())?;
+        Ok(table)
+    }
+
+    /// The state a commit is based on: the latest one, or the caller's `read_version` so that delta-rs checks the
+    /// commit against everything committed since (see `CommitOptions::read_version`).
+    pub(crate) async fn for_write(&self, read_version: Option<i64>) -> Result<DeltaTable> {
+        let Some(version) = read_version else {
+            return self.latest_for_write().await;
+        };
+        if self.pinned {
+            return Err(BindingError::invalid(
+                "this handle is pinned to a past version (time travel); open the table again to write",
+            ));
+        }
+        let version = u64::try_from(version)
+            .map_err(|_| BindingError::invalid(format!("readVersion {version} is negative")))?;
+        let mut table = self.current()?;
+        if table.version() != Some(version) {
+            let latest = table.get_latest_version().await?;
+            if version > latest {
+                return Err(BindingError::invalid(format!(
+                    "readVersion {version} does not exist: the latest version is {latest}"
+                )));
+            }
+            table.load_version(version).await?;
+        }
         Ok(table)
     }
 
@@ -442,7 +475,9 @@ impl NativeTable {
     pub async fn checkout(&self, options: OpenOptions) -> napi::Result<NativeTable> {
         guard(async move {
             if options.version.is_none() && options.timestamp_ms.is_none() {
-                return Err(BindingError::invalid("checkout needs a version or a timestamp"));
+                return Err(BindingError::invalid(
+                    "checkout needs a version or a timestamp",
+                ));
             }
             let options = OpenOptions {
                 storage_options: Some(self.storage_options.clone()),

@@ -36,6 +36,10 @@ pub struct CommitOptions {
     pub metadata: Option<HashMap<String, String>>,
     /// How many times to retry a commit that lost a race before failing with COMMIT_CONFLICT.
     pub max_retries: Option<u32>,
+    /// The table version the caller's decision was based on (e.g. where it read its stored offsets). The commit is
+    /// checked against every commit since then, so another writer having recorded a transaction for one of the
+    /// same app ids fails this one with COMMIT_CONFLICT (`ConcurrentTransaction`). Default: the latest version.
+    pub read_version: Option<i64>,
 }
 
 /// Options for [`NativeTable::write`].
@@ -193,8 +197,9 @@ impl NativeTable {
             } else {
                 decoded.batches
             };
+            let read_version = options.commit.as_ref().and_then(|c| c.read_version);
             let props = commit_properties(options.commit)?;
-            let table = self.latest_for_write().await?;
+            let table = self.for_write(read_version).await?;
             let mut builder = table
                 .write(batches)
                 .with_save_mode(mode)
