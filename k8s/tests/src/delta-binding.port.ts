@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+
 /**
  * The slice of @lakehouse/delta and apache-arrow the S3 binding spec uses, loaded at run time: k8s/tests must keep
  * compiling while the binding's facade evolves, and the binding is only usable here once built with `--features s3`.
@@ -40,12 +42,15 @@ export interface ArrowModule {
 // A variable specifier keeps tsc from resolving (and requiring the build of) the packages at compile time.
 const DELTA = '@lakehouse/delta';
 const ARROW = 'apache-arrow';
+// require, not import(): apache-arrow ships separate CommonJS and ES module builds, and libs/delta uses the CommonJS
+// one; a Schema from the other build fails its instanceof checks and serializes as a corrupt IPC stream.
+const requireCjs = createRequire(__filename);
 
-export async function loadDelta(): Promise<{ delta: DeltaModule; arrow: ArrowModule }> {
-  return {
-    delta: (await import(DELTA)) as DeltaModule,
-    arrow: (await import(ARROW)) as ArrowModule,
-  };
+export function loadDelta(): Promise<{ delta: DeltaModule; arrow: ArrowModule }> {
+  return Promise.resolve({
+    delta: requireCjs(DELTA) as DeltaModule,
+    arrow: requireCjs(ARROW) as ArrowModule,
+  });
 }
 
 /** The storage options the services get (the AWS_* keys of lakehouse-config / s3-server.sh). */

@@ -31,8 +31,8 @@ export function stopS3Server(dir: string): void {
 }
 
 /** Runs a Python script with the server's virtualenv (moto, deltalake, pyarrow) and the server's environment. */
-export function runS3Python(script: string, env: S3Env): string {
-  return execFileSync(SCRIPT, ['python', script], {
+export function runS3Python(script: string, env: S3Env, args: readonly string[] = []): string {
+  return execFileSync(SCRIPT, ['python', script, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
