@@ -40,7 +40,9 @@ export interface ArrowModule {
 }
 
 // A variable specifier keeps tsc from resolving (and requiring the build of) the packages at compile time.
-const DELTA = '@lakehouse/delta';
+// LAKEHOUSE_DELTA_MODULE: another build of the facade (a copy of libs/delta with an S3-enabled delta.node), to try
+// one without replacing libs/delta/native.
+const DELTA = process.env['LAKEHOUSE_DELTA_MODULE'] ?? '@lakehouse/delta';
 const ARROW = 'apache-arrow';
 // require, not import(): apache-arrow ships separate CommonJS and ES module builds, and libs/delta uses the CommonJS
 // one; a Schema from the other build fails its instanceof checks and serializes as a corrupt IPC stream.
