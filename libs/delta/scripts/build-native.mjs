@@ -1,8 +1,9 @@
 // Builds the binding in release mode into native/delta.node and regenerates native/native.d.ts from the
-// Rust /// docs. It runs plain `cargo build --release`, not `napi build`: the napi CLI always passes an
-// explicit `--target`, which moves artifacts to target/<triple>/ and recompiles every dependency (~30 min
-// here) instead of reusing the fixed CARGO_TARGET_DIR a fresh clone shares. Type definitions come from the
-// CLI's own generator fed by napi-derive's intermediate files, as `napi build` would produce them.
+// Rust /// docs. It runs `cargo build --release` itself with the environment env.sh sets (the fixed
+// CARGO_TARGET_DIR and CARGO_BUILD_TARGET shared with `cargo test`/`clippy`), so nothing it does changes a
+// dependency's fingerprint and a warm rebuild only recompiles this crate. Type definitions come from the
+// napi CLI's own generator fed by napi-derive's intermediate files, as `napi build` would produce them,
+// from a fixed folder, so that an unchanged crate is not rebuilt.
 // Usage (from libs/delta, after `source scripts/lib/env.sh`): node scripts/build-native.mjs [--features s3]
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -26,7 +27,6 @@ if (process.platform !== 'linux') {
   process.exit(1);
 }
 
-// A fixed folder, so an unchanged crate is not rebuilt just because the folder moved.
 const typeDefDir = join(targetDir, 'napi-type-def', CRATE);
 mkdirSync(typeDefDir, { recursive: true });
 const env = { ...process.env, NAPI_TYPE_DEF_TMP_FOLDER: typeDefDir };
@@ -52,7 +52,7 @@ if (cargo.status !== 0) process.exit(cargo.status ?? 1);
 
 const native = join(PACKAGE, 'native');
 const staged = join(native, 'delta.node.tmp');
-copyFileSync(join(targetDir, 'release', LIB), staged);
+copyFileSync(join(targetDir, process.env.CARGO_BUILD_TARGET ?? '', 'release', LIB), staged);
 // Symbols are most of the file (~200 MB → ~60 MB); stripping the copy leaves the cached build alone.
 const strip = spawnSync('strip', ['--strip-unneeded', staged], { stdio: 'inherit' });
 if (strip.status !== 0) console.warn('strip failed or is missing: keeping the unstripped binding');

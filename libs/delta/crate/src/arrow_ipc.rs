@@ -40,8 +40,9 @@ pub fn decode(buffer: &[u8]) -> Result<DecodedBatches> {
 
 /// Encodes batches as one Arrow IPC stream.
 pub fn encode(schema: &Schema, batches: &[RecordBatch]) -> Result<Vec<u8>> {
-    let encode_failed =
-        |e: deltalake::arrow::error::ArrowError| BindingError::new(ErrorCode::Internal, e.to_string());
+    let encode_failed = |e: deltalake::arrow::error::ArrowError| {
+        BindingError::new(ErrorCode::Internal, e.to_string())
+    };
     let mut writer = StreamWriter::try_new(Vec::new(), schema).map_err(encode_failed)?;
     for batch in batches {
         writer.write(batch).map_err(encode_failed)?;

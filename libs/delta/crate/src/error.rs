@@ -95,16 +95,25 @@ impl BindingError {
             .map(|s| (*s).to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic payload".to_string());
-        Self::new(ErrorCode::Internal, format!("panic in the delta binding: {detail}"))
+        Self::new(
+            ErrorCode::Internal,
+            format!("panic in the delta binding: {detail}"),
+        )
     }
 }
 
 impl From<BindingError> for napi::Error {
     fn from(err: BindingError) -> Self {
         let json = serde_json::to_string(&err).unwrap_or_else(|_| {
-            format!(r#"{{"code":"INTERNAL","message":{:?},"causes":[]}}"#, err.message)
+            format!(
+                r#"{{"code":"INTERNAL","message":{:?},"causes":[]}}"#,
+                err.message
+            )
         });
-        napi::Error::new(napi::Status::GenericFailure, format!("{ERROR_PREFIX}{json}"))
+        napi::Error::new(
+            napi::Status::GenericFailure,
+            format!("{ERROR_PREFIX}{json}"),
+        )
     }
 }
 
@@ -149,7 +158,10 @@ fn looks_like_user_error(message: &str) -> bool {
 fn fallback_code(message: &str, err: &(dyn StdError + 'static)) -> ErrorCode {
     let mut source: Option<&(dyn StdError + 'static)> = Some(err);
     while let Some(cause) = source {
-        if cause.downcast_ref::<deltalake::ObjectStoreError>().is_some() {
+        if cause
+            .downcast_ref::<deltalake::ObjectStoreError>()
+            .is_some()
+        {
             return ErrorCode::ObjectStore;
         }
         source = cause.source();

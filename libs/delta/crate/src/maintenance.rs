@@ -166,7 +166,8 @@ impl NativeTable {
                         minimum.as_secs() / 3600
                     )));
                 }
-                builder = builder.with_retention_period(chrono::Duration::milliseconds(retention_ms));
+                builder =
+                    builder.with_retention_period(chrono::Duration::milliseconds(retention_ms));
             }
             let (table, metrics) = builder.await?;
             if !dry_run {
@@ -256,7 +257,10 @@ mod tests {
 
     #[test]
     fn compact_is_the_default_optimize() {
-        assert!(matches!(optimize_type(None, None), Ok(OptimizeType::Compact)));
+        assert!(matches!(
+            optimize_type(None, None),
+            Ok(OptimizeType::Compact)
+        ));
     }
 
     #[test]

@@ -176,7 +176,10 @@ mod tests {
     #[tokio::test]
     async fn invalid_sql_is_an_invalid_argument() {
         let ctx = new_session();
-        let err = collect_sql(&ctx, "SELEC nonsense").await.err().expect("must fail");
+        let err = collect_sql(&ctx, "SELEC nonsense")
+            .await
+            .err()
+            .expect("must fail");
         assert_eq!(err.code(), crate::error::ErrorCode::InvalidArgument);
     }
 }
