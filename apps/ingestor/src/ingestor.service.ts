@@ -113,8 +113,6 @@ export class IngestorService {
       batchId: batch.batchId,
       recordCount: slice.rows.length,
       committedAt: this.clock.now().toISOString(),
-      // Transitional: the refiner still passes these through until it reads Bronze versions itself.
-      skeletonInlineRecords: slice.rows.map((r) => ({ symbol: r.tick.symbol, payload: r.rawPayload })),
     };
     await this.producer.send(INGESTOR_TOPICS.output, [
       { key: BRONZE_TICKS.name, value: encodeJson(notification) },

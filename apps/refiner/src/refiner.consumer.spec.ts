@@ -7,51 +7,84 @@ import {
   InMemoryMessageProducer,
   TOPICS,
 } from '@lakehouse/bus';
+import { parseRawTick } from '@lakehouse/domain';
+import { BRONZE_TICKS, type BronzeTickRow, InMemoryLake } from '@lakehouse/lake';
 import { RefinerConsumer } from './refiner.consumer';
 import { RefinerService } from './refiner.service';
 
-function notification(batchId: string, records: { symbol: string; payload: string }[]) {
+const INGEST_US = 1_704_207_600_000_000n;
+
+function bronzeRow(symbol: string, n: number, offset: number): BronzeTickRow {
+  const payload = JSON.stringify({ symbol, price: 100 + n, volume: n, timestamp: 1_704_207_600_000 + n });
+  const parsed = parseRawTick(Buffer.from(payload));
+  assert.ok(parsed.ok);
+  return {
+    tick: parsed.tick,
+    rawPayload: payload,
+    ingestTimeUs: INGEST_US,
+    source: { kind: 'live', topic: 'ticks.raw', partition: 0, offset: BigInt(offset) },
+  };
+}
+
+function notification(version: bigint | null) {
   return encodeJson({
     schemaVersion: 1,
     table: 'bronze.ticks',
-    version: null,
-    batchId,
-    recordCount: records.length,
+    version: version === null ? null : String(version),
+    batchId: `v${version}`,
+    recordCount: 1,
     committedAt: '2024-01-02T15:00:00.000Z',
-    skeletonInlineRecords: records,
   });
 }
 
+async function wire() {
+  const lake = new InMemoryLake();
+  await lake.ensureTable(BRONZE_TICKS);
+  const producer = new InMemoryMessageProducer();
+  const deadLetters = new InMemoryDeadLetter();
+  const consumer = new RefinerConsumer(new RefinerService(producer, lake), deadLetters);
+  return { lake, producer, deadLetters, consumer };
+}
+
+const published = (producer: InMemoryMessageProducer): string[] =>
+  producer
+    .messages(TOPICS.ticksRefined)
+    .map((m) => `${String(m.key)} ${(JSON.parse(m.value.toString()) as { volume: number }).volume}`);
+
 describe('RefinerConsumer', () => {
-  it('publishes every inline tick to ticks.refined keyed by symbol, in commit order', async () => {
-    const producer = new InMemoryMessageProducer();
-    const consumer = new RefinerConsumer(new RefinerService(producer), new InMemoryDeadLetter());
+  it('publishes the rows of every Bronze version announced, keyed by symbol, in commit order', async () => {
+    const { lake, producer, consumer } = await wire();
+    const v1 = await lake.append(BRONZE_TICKS, [bronzeRow('SPX', 1, 0), bronzeRow('DJI', 2, 1)], []);
+    const v2 = await lake.append(BRONZE_TICKS, [bronzeRow('SPX', 3, 2)], []);
     await consumer.handle(
       fakeRecordBatch(TOPICS.lakeCommits, [
-        {
-          key: 'bronze.ticks',
-          value: notification('a', [
-            { symbol: 'SPX', payload: '{"n":1}' },
-            { symbol: 'DJI', payload: '{"n":2}' },
-          ]),
-        },
-        { key: 'bronze.ticks', value: notification('b', [{ symbol: 'SPX', payload: '{"n":3}' }]) },
+        { key: 'bronze.ticks', value: notification(v1.version) },
+        { key: 'bronze.ticks', value: notification(v2.version) },
       ]),
     );
-    assert.deepEqual(
-      producer.messages(TOPICS.ticksRefined).map((m) => `${String(m.key)} ${m.value.toString()}`),
-      ['SPX {"n":1}', 'DJI {"n":2}', 'SPX {"n":3}'],
+    assert.deepEqual(published(producer), ['SPX 1', 'DJI 2', 'SPX 3']);
+  });
+
+  it('reads versions it was not told about, and never publishes a version twice', async () => {
+    const { lake, producer, consumer } = await wire();
+    await lake.append(BRONZE_TICKS, [bronzeRow('SPX', 1, 0)], []);
+    const v2 = await lake.append(BRONZE_TICKS, [bronzeRow('SPX', 2, 1)], []);
+    await consumer.handle(
+      fakeRecordBatch(TOPICS.lakeCommits, [{ key: 'bronze.ticks', value: notification(v2.version) }]),
     );
+    await consumer.handle(
+      fakeRecordBatch(TOPICS.lakeCommits, [{ key: 'bronze.ticks', value: notification(v2.version) }]),
+    );
+    assert.deepEqual(published(producer), ['SPX 1', 'SPX 2']);
   });
 
   it('dead-letters a notification that breaks the contract with BUS_DECODE_FAILED and keeps going', async () => {
-    const producer = new InMemoryMessageProducer();
-    const deadLetters = new InMemoryDeadLetter();
-    const consumer = new RefinerConsumer(new RefinerService(producer), deadLetters);
+    const { lake, producer, deadLetters, consumer } = await wire();
+    const v1 = await lake.append(BRONZE_TICKS, [bronzeRow('RUT', 1, 0)], []);
     await consumer.handle(
       fakeRecordBatch(TOPICS.lakeCommits, [
         { key: 'bronze.ticks', value: '{"schemaVersion":99}' },
-        { key: 'bronze.ticks', value: notification('c', [{ symbol: 'RUT', payload: '{}' }]) },
+        { key: 'bronze.ticks', value: notification(v1.version) },
       ]),
     );
     assert.deepEqual(

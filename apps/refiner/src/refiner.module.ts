@@ -1,4 +1,5 @@
 import { busOptionsFromEnv, BusModule } from '@lakehouse/bus';
+import { DeltaLake, Lake } from '@lakehouse/lake';
 import { DynamicModule, Module } from '@nestjs/common';
 import { RefinerConfig } from './config/refiner.config';
 import { RefinerConsumer } from './refiner.consumer';
@@ -15,7 +16,7 @@ export class RefinerModule {
         ),
       ],
       controllers: [RefinerConsumer],
-      providers: [RefinerService],
+      providers: [RefinerService, { provide: Lake, useValue: new DeltaLake(config.LAKE_ROOT) }],
     };
   }
 }

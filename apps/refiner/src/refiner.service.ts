@@ -1,20 +1,62 @@
-import { LakeCommitNotification, MessageProducer, OutboundMessage } from '@lakehouse/bus';
+import { type LakeCommitNotification, MessageProducer, type OutboundMessage } from '@lakehouse/bus';
+import { BRONZE_TICKS, Lake } from '@lakehouse/lake';
 import { Injectable } from '@nestjs/common';
+import { type Table } from 'apache-arrow';
 import { REFINER_TOPICS } from './config/refiner.config';
 
 /**
  * Bronze commits → `ticks.refined`, one record per tick, keyed by symbol, in commit order.
- * Skeleton: passes the notification's inline ticks through unchanged. Later: read the new Bronze versions from the
- * lake, validate and deduplicate into Silver, and publish what Silver accepted.
+ * `lake.commits` only says when to look: the rows come from the Bronze versions added since the last one handled,
+ * read from the Delta log. Skeleton: the rows pass through unchanged and the position lives in memory, so a restart
+ * re-reads Bronze from version 0 (at-least-once). Silver replaces both: validation, event ids and MERGE, with the
+ * Bronze version stored in Silver's own commit.
  */
 @Injectable()
 export class RefinerService {
-  constructor(private readonly producer: MessageProducer) {}
+  private position = 0n;
+
+  constructor(
+    private readonly producer: MessageProducer,
+    private readonly lake: Lake,
+  ) {}
 
   async refine(notifications: readonly LakeCommitNotification[]): Promise<void> {
-    const messages: OutboundMessage[] = notifications.flatMap((n) =>
-      (n.skeletonInlineRecords ?? []).map((r) => ({ key: r.symbol, value: Buffer.from(r.payload) })),
-    );
-    await this.producer.send(REFINER_TOPICS.output, messages);
+    const versions = notifications
+      .filter((n) => n.table === BRONZE_TICKS.name && n.version !== null)
+      .map((n) => BigInt(n.version!));
+    if (versions.length === 0) return;
+    const upTo = versions.reduce((a, b) => (a > b ? a : b));
+    if (upTo <= this.position) return;
+    const rows = await this.lake.changes(BRONZE_TICKS, this.position, upTo);
+    const messages = inCommitOrder(rows);
+    if (messages.length > 0) await this.producer.send(REFINER_TOPICS.output, messages);
+    this.position = upTo;
   }
+}
+
+/** The rows in the order they entered Bronze: commit version, then Kafka partition and offset, or file record. */
+function inCommitOrder(rows: Table): OutboundMessage[] {
+  const column = (name: string) => rows.getChild(name);
+  const [version, partition, offset, record, symbol, payload] = [
+    column('_commit_version'),
+    column('kafka_partition'),
+    column('kafka_offset'),
+    column('file_record'),
+    column('symbol'),
+    column('raw_payload'),
+  ];
+  const key = (i: number): bigint[] => [
+    BigInt(version?.get(i) ?? 0),
+    BigInt(partition?.get(i) ?? -1),
+    BigInt(offset?.get(i) ?? record?.get(i) ?? 0),
+  ];
+  const order = Array.from({ length: rows.numRows }, (_, i) => i).sort((a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    for (let k = 0; k < ka.length; k++) if (ka[k] !== kb[k]) return ka[k]! < kb[k]! ? -1 : 1;
+    return 0;
+  });
+  return order.map((i) => ({
+    key: String(symbol?.get(i)),
+    value: Buffer.from(String(payload?.get(i))),
+  }));
 }

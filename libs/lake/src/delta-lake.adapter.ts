@@ -1,3 +1,4 @@
+import { type Table as ArrowTable } from 'apache-arrow';
 import { DeltaError, DeltaTable, type StorageOptions } from '@lakehouse/delta';
 import {
   type AppTransaction,
@@ -110,6 +111,15 @@ export class DeltaLake extends Lake {
       }
       return { readVersion: BigInt(latest), versions };
     });
+  }
+
+  async changes(table: AnyTable, afterVersion: bigint, toVersion?: bigint): Promise<ArrowTable> {
+    return guard(async () =>
+      (await this.handle(table)).changes({
+        afterVersion: Number(afterVersion),
+        ...(toVersion === undefined ? {} : { toVersion: Number(toVersion) }),
+      }),
+    );
   }
 
   async latestVersion(table: AnyTable): Promise<bigint | undefined> {

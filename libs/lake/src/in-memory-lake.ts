@@ -8,11 +8,14 @@ import {
   type MergeSpec,
   type TransactionSnapshot,
 } from './lake.port';
-import { type AnyTable, type TableDefinition } from './table-definition';
+import { makeVector, Table as ArrowTable } from 'apache-arrow';
+import { type AnyTable, type TableDefinition, toArrow } from './table-definition';
 
 interface MemoryTable {
   version: bigint;
   rows: object[];
+  /** The version that added each row, in `rows` order: the fake's change data feed. */
+  addedAt: bigint[];
   txns: Map<string, bigint>;
   /** The table version that last recorded each app id: what a commit's `readVersion` is checked against. */
   txnSetAt: Map<string, bigint>;
@@ -34,7 +37,13 @@ export class InMemoryLake extends Lake {
 
   ensureTable(table: AnyTable): Promise<void> {
     if (!this.tables.has(table.name))
-      this.tables.set(table.name, { version: 0n, rows: [], txns: new Map(), txnSetAt: new Map() });
+      this.tables.set(table.name, {
+        version: 0n,
+        rows: [],
+        addedAt: [],
+        txns: new Map(),
+        txnSetAt: new Map(),
+      });
     return Promise.resolve();
   }
 
@@ -50,6 +59,7 @@ export class InMemoryLake extends Lake {
     if (refused) return Promise.reject(refused);
     state.rows.push(...rows);
     this.record(state, txns);
+    state.addedAt.push(...rows.map(() => state.version));
     return Promise.resolve({ version: state.version });
   }
 
@@ -106,6 +116,7 @@ export class InMemoryLake extends Lake {
         if (spec.whenNotMatched === 'insert') {
           index.set(keyOf(row), state.rows.length);
           state.rows.push(row);
+          state.addedAt.push(state.version + 1n);
           inserted += 1;
         }
       } else if (spec.whenMatched !== 'ignore') {
@@ -118,6 +129,27 @@ export class InMemoryLake extends Lake {
     }
     this.record(state, txns);
     return Promise.resolve({ version: state.version, inserted, updated });
+  }
+
+  changes(table: AnyTable, afterVersion: bigint, toVersion?: bigint): Promise<ArrowTable> {
+    const state = this.tables.get(table.name);
+    if (!state) return Promise.reject(new LakeError('TABLE_NOT_FOUND', `no table ${table.name}`));
+    const upTo = toVersion ?? state.version;
+    const picked = state.rows.flatMap((row, i) => {
+      const version = state.addedAt[i]!;
+      return version > afterVersion && version <= upTo ? [{ row, version }] : [];
+    });
+    const data = toArrow(
+      table as TableDefinition<object>,
+      picked.map((p) => p.row),
+    );
+    const versions = makeVector(BigInt64Array.from(picked.map((p) => p.version)));
+    return Promise.resolve(
+      new ArrowTable({
+        ...Object.fromEntries(data.schema.fields.map((f) => [f.name, data.getChild(f.name)!])),
+        _commit_version: versions,
+      }),
+    );
   }
 
   transactionVersions(table: AnyTable, appIds: readonly string[]): Promise<TransactionSnapshot> {

@@ -1,3 +1,4 @@
+import { type Table as ArrowTable } from 'apache-arrow';
 import { type AnyTable, type TableDefinition } from './table-definition';
 
 /**
@@ -103,6 +104,12 @@ export abstract class Lake {
     txns: readonly AppTransaction[],
     options?: CommitOptions,
   ): Promise<MergeOutcome>;
+
+  /**
+   * The rows that commits `(afterVersion, toVersion]` added (the change data feed; the table must have
+   * `delta.enableChangeDataFeed`), as Arrow, with `_commit_version`. `toVersion` defaults to the latest.
+   */
+  abstract changes(table: AnyTable, afterVersion: bigint, toVersion?: bigint): Promise<ArrowTable>;
 
   /** The latest recorded version of each app id (`undefined` if never recorded), read at the latest table version. */
   abstract transactionVersions(table: AnyTable, appIds: readonly string[]): Promise<TransactionSnapshot>;

@@ -1,4 +1,4 @@
-import { checkKafkaAuth, commonEnv, httpPort, kafkaEnv } from '@lakehouse/platform';
+import { checkKafkaAuth, commonEnv, httpPort, kafkaEnv, lakeEnv } from '@lakehouse/platform';
 import type { TopicName } from '@lakehouse/bus';
 import { z } from 'zod';
 
@@ -17,6 +17,7 @@ export const refinerConfigSchema = z
   .object({
     ...commonEnv,
     ...kafkaEnv,
+    ...lakeEnv,
     HTTP_PORT: httpPort(REFINER_DEFAULT_PORT),
     KAFKA_GROUP_ID: z.string().min(1).default('refiner'),
   })
