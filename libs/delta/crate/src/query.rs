@@ -178,8 +178,7 @@ mod tests {
         let ctx = new_session();
         let err = collect_sql(&ctx, "SELEC nonsense")
             .await
-            .err()
-            .expect("must fail");
+            .expect_err("must fail");
         assert_eq!(err.code(), crate::error::ErrorCode::InvalidArgument);
     }
 }

@@ -533,9 +533,7 @@ mod tests {
     fn a_missing_local_path_is_table_not_found_and_is_not_created() {
         let dir = tempfile::tempdir().expect("tempdir");
         let missing = dir.path().join("nope");
-        let err = resolve_uri(missing.to_str().expect("utf8"), false)
-            .err()
-            .expect("must fail");
+        let err = resolve_uri(missing.to_str().expect("utf8"), false).expect_err("must fail");
         assert_eq!(err.code(), ErrorCode::TableNotFound);
         assert!(!missing.exists());
     }
@@ -543,7 +541,7 @@ mod tests {
     #[test]
     fn a_negative_version_is_an_invalid_argument() {
         assert_eq!(
-            version_from_js(-1).err().expect("must fail").code(),
+            version_from_js(-1).expect_err("must fail").code(),
             ErrorCode::InvalidArgument
         );
     }
