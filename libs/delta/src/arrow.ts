@@ -30,5 +30,11 @@ export type ArrowInput = Table | Uint8Array;
 export function inputToIpc(input: ArrowInput): Buffer {
   if (input instanceof Table) return toIpc(input);
   if (input instanceof Uint8Array) return Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  if (typeof input === 'object' && input !== null && 'schema' in input && 'batches' in input) {
+    throw new InvalidArgumentError(
+      'got an apache-arrow Table from another copy of apache-arrow (an ES module import?); ' +
+        "build tables with the CommonJS build this package uses: require('apache-arrow')",
+    );
+  }
   throw new InvalidArgumentError('expected an apache-arrow Table or Arrow IPC bytes');
 }
