@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Float64, Int64, Table, Utf8, vectorFromArray } from 'apache-arrow';
 
 import { DeltaTable } from './delta-table.js';
+import { bindingVersion } from './version.js';
 import { InvalidArgumentError, SchemaMismatchError, TableNotFoundError } from './errors.js';
 import { range, sortedIds, SYMBOLS, tempDir, ticks, TICK_SCHEMA, TRADE_DATE } from './test-support.js';
 
@@ -139,6 +140,27 @@ describe('DeltaTable', () => {
     assert.equal(error.code, 'SCHEMA_MISMATCH');
     assert.equal(await table.latestVersion(), 1);
     assert.equal((await table.toArrow()).numRows, BATCH);
+  });
+
+  it('replaces the schema on overwrite with schemaMode overwrite', async () => {
+    const table = await DeltaTable.create(at('replace-schema'), TICK_SCHEMA);
+    await table.append(ticks(BATCH));
+    const narrow = new Table({
+      id: vectorFromArray([1n, 2n], new Int64()),
+      note: vectorFromArray(['a', 'b'], new Utf8()),
+    });
+    await table.overwrite(narrow, { schemaMode: 'overwrite' });
+    assert.deepEqual(
+      (await table.schema()).fields.map((f) => f.name),
+      ['id', 'note'],
+    );
+    assert.deepEqual(sortedIds(await table.toArrow()), [1, 2]);
+  });
+
+  it('reports the binding and delta-rs versions', async () => {
+    const versions = await bindingVersion();
+    assert.match(versions.binding, /^\d+\.\d+\.\d+$/);
+    assert.match(versions.deltalake, /^1\.\d+\.\d+$/);
   });
 
   it('deletes and updates rows matching predicates', async () => {

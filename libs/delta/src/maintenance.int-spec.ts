@@ -11,6 +11,8 @@ const SMALL_APPENDS = 5;
 const ROWS_PER_APPEND = 20;
 const NO_RETENTION_HOURS = 0;
 const ONE_HOUR = 1;
+/** A target of ~2.5 small files: compaction must produce several files, not one. */
+const FILES_PER_BIN_TARGET = 2.5;
 
 describe('maintenance', () => {
   const dir = tempDir();
@@ -33,6 +35,20 @@ describe('maintenance', () => {
     assert.equal(result.numFilesAdded, 1);
     assert.equal((await table.files()).numRows, 1);
     assert.deepEqual(sortedIds(await table.toArrow()), range(0, SMALL_APPENDS * ROWS_PER_APPEND));
+  });
+
+  it('splits the output into files of about the target size', async () => {
+    const table = await fresh();
+    await appendSmallFiles(table);
+    const sizes = Array.from(
+      (await table.files()).getChild('size_bytes')!.toArray() as BigInt64Array,
+      Number,
+    );
+    const targetSize = Math.floor(Math.max(...sizes) * FILES_PER_BIN_TARGET);
+    const result = await table.optimize({ targetSize });
+    assert.ok(result.numFilesAdded > 1, `expected several output files, got ${result.numFilesAdded}`);
+    assert.ok(result.numFilesAdded < result.numFilesRemoved);
+    assert.equal((await table.toArrow()).numRows, SMALL_APPENDS * ROWS_PER_APPEND);
   });
 
   it('z-orders files by columns', async () => {

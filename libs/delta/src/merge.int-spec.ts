@@ -61,6 +61,16 @@ describe('DeltaTable.merge', () => {
     assert.equal(afterReplay.numRows, before.numRows);
   });
 
+  it('gives the same result when the source is streamed', async () => {
+    const table = await freshTable();
+    const result = await table.merge(ticks(SOURCE_ROWS, SOURCE_FIRST_ID, PRICE_BUMP), {
+      ...UPSERT,
+      streaming: true,
+    });
+    assert.equal(result.numTargetRowsInserted, SOURCE_ROWS - OVERLAP);
+    assert.deepEqual(sortedIds(await table.toArrow()), range(0, SOURCE_FIRST_ID + SOURCE_ROWS));
+  });
+
   it('records application transactions in the merge commit', async () => {
     const table = await freshTable();
     await table.merge(ticks(SOURCE_ROWS, SOURCE_FIRST_ID), {
