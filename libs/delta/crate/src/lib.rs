@@ -17,6 +17,10 @@ pub mod write;
 
 use napi_derive::napi;
 
+/// Rust-side allocations of the binding (not Node's) go through mimalloc, as in delta-rs's Python wheel.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The binding's crate version and the delta-rs version it wraps.
 #[napi(object)]
 pub struct BindingVersion {
