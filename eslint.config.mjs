@@ -4,8 +4,14 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const LIBRARY_BOUNDARIES = [
-  { group: ['**/native', '**/native.js', '**/native/*'], message: 'Only libs/delta loads the native module.' },
-  { group: ['@lakehouse/*/src/*', '@lakehouse/*/dist/*'], message: 'Import a library through its entry point.' },
+  {
+    group: ['**/native', '**/native.js', '**/native/*'],
+    message: 'Only libs/delta loads the native module.',
+  },
+  {
+    group: ['@lakehouse/*/src/*', '@lakehouse/*/dist/*'],
+    message: 'Import a library through its entry point.',
+  },
 ];
 
 /** Packages that only adapters may touch: the domain core stays free of I/O, Nest and the clock. */
@@ -45,7 +51,11 @@ export default tseslint.config(
         {
           // node:test's describe/it return promises the runner itself awaits.
           allowForKnownSafeCalls: [
-            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after'] },
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['describe', 'it', 'test', 'suite', 'before', 'after'],
+            },
           ],
         },
       ],
@@ -68,12 +78,21 @@ export default tseslint.config(
           ],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'process', message: 'Pass configuration in; the domain reads no env.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'Pass configuration in; the domain reads no env.' },
+      ],
       'no-restricted-syntax': [
         'error',
         { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass `now` in.' },
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Pass `now` in.' },
-        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'Pass a seeded RNG in.' },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Pass `now` in.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'Pass a seeded RNG in.',
+        },
       ],
     },
   },

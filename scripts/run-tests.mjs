@@ -20,7 +20,9 @@ if (layers.length === 0 || layers.some((l) => !(l in LAYERS))) {
 
 let failed = false;
 for (const layer of layers) {
-  const files = LAYERS[layer].flatMap((pattern) => globSync(pattern)).filter((f) => !f.includes('node_modules'));
+  const files = LAYERS[layer]
+    .flatMap((pattern) => globSync(pattern))
+    .filter((f) => !f.includes('node_modules'));
   console.log(`\n=== ${layer}: ${files.length} test files ===`);
   if (files.length === 0) continue;
   const args = ['--enable-source-maps', '--test', '--test-reporter=spec'];

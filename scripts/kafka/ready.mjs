@@ -5,7 +5,13 @@ const require = createRequire(new URL('../../package.json', import.meta.url));
 const { Kafka, logLevel } = require('kafkajs');
 
 const brokers = (process.argv[2] ?? '').split(',').filter(Boolean);
-const kafka = new Kafka({ clientId: 'broker-ready', brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000 });
+const kafka = new Kafka({
+  clientId: 'broker-ready',
+  brokers,
+  logLevel: logLevel.NOTHING,
+  retry: { retries: 0 },
+  connectionTimeout: 1000,
+});
 const admin = kafka.admin();
 try {
   await admin.connect();

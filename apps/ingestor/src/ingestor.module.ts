@@ -29,6 +29,8 @@ export class IngestorModule {
             groupId: config.KAFKA_GROUP_ID,
             fromBeginning: true,
             maxWaitTimeMs: config.BRONZE_MAX_FLUSH_LATENCY_MS,
+            sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+            heartbeatIntervalMs: Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 10),
           }),
         ),
       ],

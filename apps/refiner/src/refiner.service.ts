@@ -45,10 +45,12 @@ function inCommitOrder(rows: Table): OutboundMessage[] {
     column('symbol'),
     column('raw_payload'),
   ];
+  const int = (value: unknown, fallback: bigint): bigint =>
+    typeof value === 'bigint' || typeof value === 'number' ? BigInt(value) : fallback;
   const key = (i: number): bigint[] => [
-    BigInt(version?.get(i) ?? 0),
-    BigInt(partition?.get(i) ?? -1),
-    BigInt(offset?.get(i) ?? record?.get(i) ?? 0),
+    int(version?.get(i), 0n),
+    int(partition?.get(i), -1n),
+    int(offset?.get(i) ?? record?.get(i), 0n),
   ];
   const order = Array.from({ length: rows.numRows }, (_, i) => i).sort((a, b) => {
     const [ka, kb] = [key(a), key(b)];

@@ -13,7 +13,11 @@ describe('acquireKafka', () => {
   });
 
   it('gives a broker whose admin API answers and which refuses to auto-create topics', async () => {
-    const kafka = new Kafka({ clientId: 'harness-test', brokers: handle.brokers, logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: 'harness-test',
+      brokers: handle.brokers,
+      logLevel: logLevel.NOTHING,
+    });
     const admin = kafka.admin();
     await admin.connect();
     try {

@@ -29,6 +29,11 @@ export const ingestorConfigSchema = z
       .min(64)
       .max(16 * 1024 * 1024)
       .default(16 * 1024),
+    /**
+     * How long the group waits for a silent member before giving its partitions to the others: the stall after a
+     * replica dies without leaving (kill -9, a lost node). The broker allows 6 s at the least.
+     */
+    KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
     /** How long a fetch may wait for data: with the fetch size, the latency bound of a flush. */
     BRONZE_MAX_FLUSH_LATENCY_MS: z.coerce.number().int().min(1).max(60_000).default(250),
     /** IANA zone in which exchange-local timestamps (`yyyy-MM-dd HH:mm:ss`) are read; without it they are rejected. */

@@ -27,7 +27,11 @@ describe('the batch loader on a real Delta table', () => {
     await bronze.ensureTables();
     const loader = new TickFileLoader(
       bronze,
-      { parser: { exchangeTimeZone: 'America/New_York' }, commitRecords: COMMIT_RECORDS, reportBadRecords: 5 },
+      {
+        parser: { exchangeTimeZone: 'America/New_York' },
+        commitRecords: COMMIT_RECORDS,
+        reportBadRecords: 5,
+      },
       hooks,
     );
     return loader.load(SAMPLE);
