@@ -4,7 +4,7 @@
 // dependency's fingerprint and a warm rebuild only recompiles this crate. Type definitions come from the
 // napi CLI's own generator fed by napi-derive's intermediate files, as `napi build` would produce them,
 // from a fixed folder, so that an unchanged crate is not rebuilt.
-// Usage (from libs/delta, after `source scripts/lib/env.sh`): node scripts/build-native.mjs [--features s3]
+// Usage: npm run build:native [-- --features s3]   (scripts/build-native.sh sets up the environment)
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -51,7 +51,7 @@ const cargo = spawnSync(
 if (cargo.status !== 0) process.exit(cargo.status ?? 1);
 
 const native = join(PACKAGE, 'native');
-const staged = join(native, 'delta.node.tmp');
+const staged = join(native, 'delta.tmp.node');
 copyFileSync(join(targetDir, process.env.CARGO_BUILD_TARGET ?? '', 'release', LIB), staged);
 // Symbols are most of the file (~200 MB → ~60 MB); stripping the copy leaves the cached build alone.
 const strip = spawnSync('strip', ['--strip-unneeded', staged], { stdio: 'inherit' });
