@@ -1,3 +1,7 @@
+// KNOWN FAILING, kept out of `npm test` on purpose (the e2e glob is *.e2e-spec.js): after a kill -9 the restarted
+// ingestor is assigned its partitions and seeks to the positions stored in bronze.ticks, then stops fetching, so
+// Bronze never catches up. Until that is fixed, the crash-consistency claim of issue 4 is unproven. Run it with
+// `npm run build && node --test test/dist/bronze-crash.e2e-known-failing.js`.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
