@@ -14,7 +14,12 @@ const UNITS = 64;
 
 const store = new model.InMemoryModelStore();
 await store.save(
-  await model.createUntrainedArtifact({ version: 'bench', timesteps: TIMESTEPS, features: FEATURES, units: UNITS }),
+  await model.createUntrainedArtifact({
+    version: 'bench',
+    timesteps: TIMESTEPS,
+    features: FEATURES,
+    units: UNITS,
+  }),
 );
 await store.promote('bench');
 const serving = await model.loadServingModel(store, {

@@ -52,7 +52,9 @@ for (let run = 0; run < RUNS; run += 1) {
   for (const { runtime, batch } of ordered) {
     const sample = step('predict-bench.mjs', [BACKEND, runtime, batch, SECONDS]);
     predict.push({ run, ...sample });
-    process.stderr.write(`predict run ${run} ${sample.backend} batch ${batch}: ${Math.round(sample.predictionsPerSecond)}/s\n`);
+    process.stderr.write(
+      `predict run ${run} ${sample.backend} batch ${batch}: ${Math.round(sample.predictionsPerSecond)}/s\n`,
+    );
   }
 }
 for (let run = 0; run < TRAIN_RUNS; run += 1) {
@@ -63,7 +65,9 @@ for (let run = 0; run < TRAIN_RUNS; run += 1) {
 mkdirSync(dirname(OUT), { recursive: true });
 writeFileSync(OUT, JSON.stringify({ machine, runs: RUNS, seconds: SECONDS, predict, train }, null, 2));
 
-console.log(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}; load average at start ${machine.loadAverageAtStart.join(' / ')}\n`);
+console.log(
+  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}; load average at start ${machine.loadAverageAtStart.join(' / ')}\n`,
+);
 console.log('| backend | batch | predictions/s (median) | min | max | ms per batch (median) | runs |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const { runtime, batch } of cases) {
@@ -75,7 +79,9 @@ for (const { runtime, batch } of cases) {
 }
 if (train.length > 0) {
   const t = train[0];
-  console.log(`\n| training backend | GRU units | batch | train windows | window | one epoch, s (median) | min | max | runs |`);
+  console.log(
+    `\n| training backend | GRU units | batch | train windows | window | one epoch, s (median) | min | max | runs |`,
+  );
   console.log('| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |');
   const epochs = train.map((s) => s.epochSeconds);
   console.log(

@@ -17,7 +17,10 @@ let dataset;
 const started = performance.now();
 const result = await model.trainModel(
   {
-    dataSource: new model.NdjsonTrainingDataSource(join(ROOT, 'data/sample/ticks.ndjson'), 'America/New_York'),
+    dataSource: new model.NdjsonTrainingDataSource(
+      join(ROOT, 'data/sample/ticks.ndjson'),
+      'America/New_York',
+    ),
     store: new model.InMemoryModelStore(),
     onProgress: (event) => {
       if (event.stage === 'epoch') epoch = event;
