@@ -6,7 +6,7 @@ import { globSync } from 'node:fs';
 
 const LAYERS = {
   unit: ['libs/*/dist/**/*.spec.js', 'apps/*/dist/**/*.spec.js', 'k8s/tests/dist/**/*.spec.js'],
-  int: ['libs/*/dist/**/*.int-spec.js', 'apps/*/dist/**/*.int-spec.js'],
+  int: ['libs/*/dist/**/*.int-spec.js', 'apps/*/dist/**/*.int-spec.js', 'k8s/tests/dist/**/*.int-spec.js'],
   e2e: ['test/dist/**/*.e2e-spec.js'],
 };
 // Integration and e2e suites share one broker and the machine's two cores: run their files one at a time.
