@@ -15,6 +15,15 @@ export interface TableDefinition<Row extends object> {
   readonly toColumns: (row: Row) => readonly unknown[];
 }
 
+/**
+ * How long the log and removed files are kept: the time-travel window every table offers (30 days of history, files
+ * of the last 7 days restorable). The maintainer's VACUUM never goes below it.
+ */
+export const RETENTION_PROPERTIES: Readonly<Record<string, string>> = {
+  'delta.logRetentionDuration': 'interval 30 days',
+  'delta.deletedFileRetentionDuration': 'interval 7 days',
+};
+
 /** Any table definition, whatever its row type: for operations that do not touch rows. */
 export type AnyTable = TableDefinition<never>;
 

@@ -1,4 +1,4 @@
-import { type TableDefinition, utcDateOf } from '../table-definition';
+import { RETENTION_PROPERTIES, type TableDefinition, utcDateOf } from '../table-definition';
 import { type BronzeSource, SOURCE_POSITION_COLUMNS, sourcePositionValues } from './bronze-ticks.table';
 
 export interface QuarantineRow {
@@ -23,10 +23,7 @@ export const BRONZE_QUARANTINE: TableDefinition<QuarantineRow> = {
     { name: 'ingest_date', kind: 'utf8', nullable: false },
   ],
   partitionColumns: ['ingest_date'],
-  properties: {
-    'delta.logRetentionDuration': 'interval 30 days',
-    'delta.deletedFileRetentionDuration': 'interval 7 days',
-  },
+  properties: RETENTION_PROPERTIES,
   toColumns: ({ rawBytes, reasonCode, reasonMessage, ingestTimeUs, source }) => [
     rawBytes,
     reasonCode,

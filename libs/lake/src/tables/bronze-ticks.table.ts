@@ -1,6 +1,6 @@
 import { type RawTick } from '@lakehouse/domain';
 import { type ColumnSpec } from '../columnar-builder';
-import { type TableDefinition, utcDateOf } from '../table-definition';
+import { RETENTION_PROPERTIES, type TableDefinition, utcDateOf } from '../table-definition';
 
 /** Where a Bronze row came from: a Kafka record, or a record of a historical file. */
 export type BronzeSource =
@@ -69,10 +69,9 @@ export const BRONZE_TICKS: TableDefinition<BronzeTickRow> = {
   ],
   partitionColumns: ['event_date'],
   properties: {
+    ...RETENTION_PROPERTIES,
     'delta.enableChangeDataFeed': 'true',
     'delta.checkpointInterval': '100',
-    'delta.logRetentionDuration': 'interval 30 days',
-    'delta.deletedFileRetentionDuration': 'interval 7 days',
   },
   toColumns: ({ tick, rawPayload, ingestTimeUs, source }) => [
     tick.schemaVersion,

@@ -1,6 +1,6 @@
 import { type FeatureVector } from '@lakehouse/domain';
 import { type ColumnSpec } from '../columnar-builder';
-import { type TableDefinition, utcDateOf } from '../table-definition';
+import { RETENTION_PROPERTIES, type TableDefinition, utcDateOf } from '../table-definition';
 
 /** How a Silver tick stands against its symbol's feature watermark (see the domain's late-tick policy). */
 export type LateStatus = 'on_time' | 'late' | 'expired';
@@ -53,10 +53,7 @@ export function silverTicksTable(featureNames: readonly string[]): TableDefiniti
       { name: 'event_date', kind: 'utf8', nullable: false },
     ],
     partitionColumns: ['event_date'],
-    properties: {
-      'delta.logRetentionDuration': 'interval 30 days',
-      'delta.deletedFileRetentionDuration': 'interval 7 days',
-    },
+    properties: RETENTION_PROPERTIES,
     toColumns: (r) => [
       r.eventId,
       r.symbol,
@@ -115,10 +112,7 @@ export const SILVER_QUARANTINE: TableDefinition<SilverRejectRow> = {
     { name: 'event_date', kind: 'utf8', nullable: false },
   ],
   partitionColumns: ['event_date'],
-  properties: {
-    'delta.logRetentionDuration': 'interval 30 days',
-    'delta.deletedFileRetentionDuration': 'interval 7 days',
-  },
+  properties: RETENTION_PROPERTIES,
   toColumns: (r) => [
     r.symbol,
     r.eventTimeUs,
