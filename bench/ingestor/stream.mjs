@@ -128,6 +128,7 @@ try {
     for (;;) {
       let done = true;
       for (const end of ends) {
+        if (Number(end.high) === 0) continue; // no key hashed here: nothing to commit, no position
         const stored = await table.txnVersion(`ingestor:${TOPICS.ticksRaw}:${end.partition}`);
         if (stored === undefined || stored < Number(end.high) - 1) {
           done = false;
