@@ -46,7 +46,9 @@ cmd_test() {
   setup
   setup_test_tools
   local dir="$LAKEHOUSE_WORK/kafka-ci" status=0
-  trap 'scripts/kafka/broker.sh stop --dir "$dir"' EXIT
+  # Expanded now: the trap runs after this function's locals are gone.
+  # shellcheck disable=SC2064
+  trap "scripts/kafka/broker.sh stop --dir '$dir'" EXIT
   eval "$(scripts/kafka/broker.sh start --dir "$dir" | grep '^KAFKA_BROKERS=')"
   export KAFKA_BROKERS
   log "tests use the broker at $KAFKA_BROKERS"
