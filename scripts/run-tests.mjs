@@ -2,7 +2,9 @@
 //   unit → *.spec.js beside the code, int → *.int-spec.js (real broker, real Delta tables), e2e → test/dist/**/*.e2e-spec.js
 // Usage: node scripts/run-tests.mjs unit int e2e
 import { spawnSync } from 'node:child_process';
-import { globSync } from 'node:fs';
+import { existsSync, globSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const LAYERS = {
   unit: ['libs/*/dist/**/*.spec.js', 'apps/*/dist/**/*.spec.js', 'k8s/tests/dist/**/*.spec.js'],
@@ -19,18 +21,35 @@ if (layers.length === 0 || layers.some((l) => !(l in LAYERS))) {
 }
 
 let failed = false;
+const totals = { pass: 0, fail: 0 };
+const tapDir = mkdtempSync(join(tmpdir(), 'run-tests-'));
 for (const layer of layers) {
   const files = LAYERS[layer]
     .flatMap((pattern) => globSync(pattern))
     .filter((f) => !f.includes('node_modules'));
   console.log(`\n=== ${layer}: ${files.length} test files ===`);
   if (files.length === 0) continue;
-  const args = ['--enable-source-maps', '--test', '--test-reporter=spec'];
+  // spec for people, TAP to a file for the totals printed at the end.
+  const tap = join(tapDir, `${layer}.tap`);
+  const args = [
+    '--enable-source-maps',
+    '--test',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+  ];
   if (CONCURRENCY[layer]) args.push(`--test-concurrency=${CONCURRENCY[layer]}`);
   const result = spawnSync(process.execPath, [...args, ...files], {
     stdio: 'inherit',
     env: { ...process.env, TZ: 'UTC' },
   });
   if (result.status !== 0) failed = true;
+  const summary = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  for (const key of ['pass', 'fail']) {
+    totals[key] += Number(new RegExp(`^# ${key} (\\d+)$`, 'm').exec(summary)?.[1] ?? 0);
+  }
 }
+rmSync(tapDir, { recursive: true, force: true });
+console.log(`\n${layers.join('+')}: ${totals.pass} passed, ${totals.fail} failed`);
 process.exit(failed ? 1 : 0);
