@@ -22,7 +22,6 @@ const feedEnvSchema = z.object({
 
 const TICK_INTERVAL_MS = 50;
 const DEFAULT_SYMBOLS = 'AAPL,MSFT,NVDA,AMZN,GOOG,META,TSLA,JPM';
-const encoder = new TextEncoder();
 
 function numberOption(name: string, raw: string | undefined, fallback: number, min = 0): number {
   if (raw === undefined) return fallback;
@@ -121,9 +120,7 @@ async function replay(args: readonly string[], producer: MessageProducer, timeZo
         }
         previousUs = parsed.tick.eventTimeUs;
       } else skipped++;
-      await producer.send(TOPICS.ticksRaw, [
-        { key, value: Buffer.from(encoder.encode(record.bytes.toString())) },
-      ]);
+      await producer.send(TOPICS.ticksRaw, [{ key, value: record.bytes }]);
       sent++;
     }
   }

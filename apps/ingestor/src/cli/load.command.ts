@@ -65,30 +65,27 @@ export async function runLoad(args: readonly string[], env: NodeJS.ProcessEnv): 
   const bronze = new BronzeExactlyOnce(lake);
   await bronze.ensureTables();
 
+  const loaderOptions = {
+    parser: { exchangeTimeZone: config.EXCHANGE_TIME_ZONE },
+    commitRecords: positiveInt('commit-records', values['commit-records'], DEFAULT_COMMIT_RECORDS),
+    reportBadRecords: positiveInt('report-bad', values['report-bad'], DEFAULT_REPORT_BAD),
+  };
+
   const loadAll = async (
     notify?: (version: bigint, rows: number) => Promise<void>,
   ): Promise<FileLoadSummary[]> => {
     const summaries: FileLoadSummary[] = [];
     for (const file of files) {
-      const loader = new TickFileLoader(
-        bronze,
-        {
-          parser: { exchangeTimeZone: config.EXCHANGE_TIME_ZONE },
-          commitRecords: positiveInt('commit-records', values['commit-records'], DEFAULT_COMMIT_RECORDS),
-          reportBadRecords: positiveInt('report-bad', values['report-bad'], DEFAULT_REPORT_BAD),
-        },
-        {
-          nowUs: () => BigInt(Date.now()) * MICROS_PER_MILLI,
-          nowMs: () => performance.now(),
-          onCommit: notify,
-          progress: values.json
-            ? undefined
-            : new ProgressReporter(
-                { isTTY: process.stderr.isTTY, write: (t) => process.stderr.write(t) },
-                () => performance.now(),
-              ),
-        },
-      );
+      const loader = new TickFileLoader(bronze, loaderOptions, {
+        nowUs: () => BigInt(Date.now()) * MICROS_PER_MILLI,
+        nowMs: () => performance.now(),
+        onCommit: notify,
+        progress: values.json
+          ? undefined
+          : new ProgressReporter({ isTTY: process.stderr.isTTY, write: (t) => process.stderr.write(t) }, () =>
+              performance.now(),
+            ),
+      });
       const summary = await loader.load(file);
       summaries.push(summary);
       if (!values.json) printSummary(summary);
