@@ -51,3 +51,31 @@ export {
   type LakeCommitNotification,
 } from './contracts/lake-commit.contract';
 export { NO_MODEL, SIGNAL_SCHEMA_VERSION, signalSchema, type Signal } from './contracts/signal.contract';
+export {
+  type ModelWindow,
+  decodeWindowValues,
+  encodeWindowValues,
+  toModelWindow,
+} from './contracts/model-window.codec';
+export {
+  REFINED_TICK_SCHEMA_VERSION,
+  decodeRefinedTick,
+  encodeRefinedTick,
+  refinedTickWireSchema,
+  type RefinedTick,
+  type RefinedTickWire,
+} from './contracts/refined-tick.contract';
+export {
+  TICK_OUTCOME_SCHEMA_VERSION,
+  tickOutcomeSchema,
+  type TickOutcome,
+} from './contracts/tick-outcome.contract';
+export {
+  PREDICTION_SCHEMA_VERSION,
+  predictionRejectSchema,
+  predictionSchema,
+  signalRecordSchema,
+  type Prediction,
+  type PredictionReject,
+  type SignalRecord,
+} from './contracts/prediction.contract';
