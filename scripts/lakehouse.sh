@@ -33,6 +33,8 @@ setup_test_tools() {
   # kubectl, offline Kubernetes schemas and the manifest linters for the k8s checks; the local S3 server (moto).
   k8s/scripts/setup-tools.sh
   k8s/scripts/s3-server.sh install
+  # Debian chromium for the dashboard's browser test.
+  scripts/browser/setup.sh
 }
 
 rust_checks() {
