@@ -106,4 +106,9 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node },
   },
+  {
+    // The publisher's dashboard: browser ES modules served as they are (no build step).
+    files: ['apps/publisher/web/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: globals.browser },
+  },
 );
