@@ -26,13 +26,14 @@ export class PriceChart {
     /** @type {Map<string, { points: {time:number,value:number}[], predicted: Map<string, object>, realized: Map<string, object> }>} */
     this.bySymbol = new Map();
     this.selected = null;
+    this.fitPending = true;
     this.dirty = false;
     this.timer = null;
   }
 
   select(symbol) {
     this.selected = symbol;
-    this.chart.timeScale().resetTimeScale();
+    this.fitPending = true;
     this.scheduleRender();
   }
 
@@ -100,6 +101,11 @@ export class PriceChart {
       ? [...entry.predicted.values(), ...entry.realized.values()].sort((a, b) => a.time - b.time)
       : [];
     this.markers.setMarkers(points.length > 0 ? markers : []);
+    if (this.fitPending && points.length > 0) {
+      // A newly selected symbol starts with all its points in view; afterwards the user's zoom is kept.
+      this.chart.timeScale().fitContent();
+      this.fitPending = false;
+    }
     // What the chart really holds, for people reading the DOM and for the browser test.
     const shown = this.markers.markers();
     this.container.dataset.points = String(this.series.data().length);
