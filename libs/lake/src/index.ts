@@ -35,3 +35,8 @@ export {
   silverTicksTable,
 } from './tables/silver-ticks.table';
 export { DeltaLake, mergePredicate } from './delta-lake.adapter';
+export {
+  type MaintenanceResult,
+  type MaintenanceRunRow,
+  OPS_MAINTENANCE_RUNS,
+} from './tables/ops-maintenance-runs.table';
