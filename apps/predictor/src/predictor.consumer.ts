@@ -1,31 +1,48 @@
-import { DeadLetter, DeadLetterPort, deadLetterOf, RecordBatch } from '@lakehouse/bus';
-import { parseRawTick, RawTick, TickParserOptions } from '@lakehouse/domain';
+import {
+  DeadLetterPort,
+  type DeadLetter,
+  decodeRefinedTick,
+  deadLetterOf,
+  type RecordBatch,
+} from '@lakehouse/bus';
+import { errorMessage, JsonLogger } from '@lakehouse/platform';
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { PREDICTOR_TOPICS } from './config/predictor.config';
-import { PredictorService } from './predictor.service';
+import { MONOTONIC_MS, type MonotonicMs, type PredictorInput, PredictorService } from './predictor.service';
 
-export const TICK_PARSER_OPTIONS = Symbol('TICK_PARSER_OPTIONS');
-
-/** The Kafka edge of the predictor: refined ticks, parsed; unparseable ones become dead letters. */
+/**
+ * The Kafka edge of the predictor: decodes each `ticks.refined` record; an undecodable one is dead-lettered with
+ * its original bytes and still answered with a reject record, so nothing disappears silently.
+ */
 @Controller()
 export class PredictorConsumer {
   constructor(
     private readonly service: PredictorService,
     private readonly deadLetters: DeadLetterPort,
-    @Inject(TICK_PARSER_OPTIONS) private readonly parserOptions: TickParserOptions,
+    private readonly log: JsonLogger,
+    @Inject(MONOTONIC_MS) private readonly monotonicMs: MonotonicMs,
   ) {}
 
   @EventPattern(PREDICTOR_TOPICS.input)
   async handle(@Payload() batch: RecordBatch): Promise<void> {
-    const ticks: RawTick[] = [];
-    const rejected: DeadLetter[] = [];
+    const receivedAtMs = this.monotonicMs();
+    const inputs: PredictorInput[] = [];
+    const letters: DeadLetter[] = [];
     for (const record of batch.records) {
-      const parsed = parseRawTick(record.value ?? new Uint8Array(), this.parserOptions);
-      if (parsed.ok) ticks.push(parsed.tick);
-      else rejected.push(deadLetterOf(record, parsed.reason));
+      try {
+        inputs.push({ kind: 'tick', tick: decodeRefinedTick(record.value) });
+      } catch (error) {
+        const reason = errorMessage(error);
+        inputs.push({ kind: 'undecodable', symbol: record.key?.toString('utf8') ?? null, reason });
+        letters.push(deadLetterOf(record, { code: 'BUS_DECODE_FAILED', message: reason }));
+      }
     }
-    if (rejected.length > 0) await this.deadLetters.send(rejected);
-    await this.service.predict(ticks);
+    if (letters.length > 0) await this.deadLetters.send(letters);
+    const summary = await this.service.predict(inputs, receivedAtMs);
+    this.log.debug(
+      { msg: 'batch scored', records: batch.records.length, ...summary },
+      PredictorConsumer.name,
+    );
   }
 }
