@@ -1,0 +1,183 @@
+// Shared pieces of the publisher benchmarks: broker, topology, app processes, tokens, latency histograms.
+import { execFileSync, fork, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+const requireFromPublisher = createRequire(join(ROOT, 'apps', 'publisher', 'package.json'));
+export const { Kafka, logLevel, Partitioners } = requireFromPublisher('kafkajs');
+export const { pipelineTopology, Namespace, TOPICS } = requireFromPublisher('@lakehouse/bus');
+
+/** Microseconds since the epoch, sub-millisecond, comparable across processes on one machine. */
+export const nowUs = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
+
+/** KAFKA_BROKERS, else the shared dev broker (`scripts/kafka/broker.sh start` is idempotent and never stopped here). */
+export function brokers() {
+  if (process.env.KAFKA_BROKERS) return process.env.KAFKA_BROKERS.split(',');
+  const out = execFileSync(join(ROOT, 'scripts/kafka/broker.sh'), ['start'], { encoding: 'utf8' });
+  const match = /KAFKA_BROKERS=(\S+)/.exec(out);
+  if (!match) throw new Error(`broker.sh printed no KAFKA_BROKERS:\n${out}`);
+  return match[1].split(',');
+}
+
+export async function createTopology(admin, namespace, partitions) {
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: pipelineTopology({ partitions, replicationFactor: 1 }).map((t) => ({
+      topic: namespace.wire(t.name),
+      numPartitions: t.partitions,
+      configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+    })),
+  });
+}
+
+export async function freePort() {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  server.close();
+  return port;
+}
+
+/** Starts `apps/<stage>/dist/main.js` and waits for /health/ready. stderr is kept for the error message. */
+export async function startApp(stage, env, readyTimeoutMs = 60_000) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(ROOT, 'apps', stage, 'dist', 'main.js')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr = (stderr + chunk.toString()).slice(-8_000);
+  });
+  const deadline = Date.now() + readyTimeoutMs;
+  for (;;) {
+    const ok = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return { stage, port, url: `http://127.0.0.1:${port}`, child, stderr: () => stderr };
+    if (child.exitCode !== null) throw new Error(`${stage} exited during start:\n${stderr}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${stage} not ready after ${readyTimeoutMs} ms:\n${stderr}`);
+    }
+    await sleep(200);
+  }
+}
+
+export async function stopApp(app) {
+  if (app.child.exitCode !== null) return;
+  app.child.kill('SIGTERM');
+  const exited = once(app.child, 'exit');
+  const timeout = sleep(15_000).then(() => app.child.kill('SIGKILL'));
+  await Promise.race([exited, timeout]);
+}
+
+/** A JWT for the publisher (HS256, `exp` required), signed with jose as the publisher verifies it. */
+export async function mintToken(secret, sub = 'bench') {
+  const { SignJWT } = await import(requireFromPublisher.resolve('jose'));
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime('2h')
+    .sign(new TextEncoder().encode(secret));
+}
+
+/**
+ * Starts `clients` socket.io clients spread over `procs` child processes (so the receiving side is not one event
+ * loop); resolves once every client has subscribed. `symbols`: each client subscribes to one symbol (round-robin),
+ * or `'*'` for all.
+ */
+export async function startClientFleet({ url, token, clients, procs, symbols }) {
+  const children = [];
+  for (let p = 0; p < procs; p++) {
+    const count = Math.floor(clients / procs) + (p < clients % procs ? 1 : 0);
+    const first = children.reduce((n, c) => n + c.count, 0);
+    const child = fork(join(import.meta.dirname, 'socket-clients.mjs'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.send({ type: 'start', url, token, count, first, symbols });
+    children.push({ child, count });
+  }
+  await Promise.all(
+    children.map(
+      ({ child }) =>
+        new Promise((resolve, reject) => {
+          child.once('message', (m) => (m.type === 'ready' ? resolve() : reject(new Error(m.error))));
+          child.once('exit', (code) => reject(new Error(`client process exited ${code}`)));
+        }),
+    ),
+  );
+  return {
+    /** Counts events stamped from `fromUs` on (earlier ones are warm-up). */
+    measure: (fromUs) => children.forEach(({ child }) => child.send({ type: 'measure', fromUs })),
+    /** Stops the clients; returns the merged histogram and counters. */
+    async report() {
+      const reports = await Promise.all(
+        children.map(({ child }) => {
+          const reply = new Promise((resolve) => child.once('message', resolve));
+          child.send({ type: 'report' });
+          return reply;
+        }),
+      );
+      const histogram = new LatencyHistogram();
+      let received = 0;
+      let duplicates = 0;
+      let disconnects = 0;
+      for (const r of reports) {
+        histogram.addSparse(r.buckets);
+        received += r.received;
+        duplicates += r.duplicates;
+        disconnects += r.disconnects;
+      }
+      return { histogram, received, duplicates, disconnects };
+    },
+  };
+}
+
+/** 0.1 ms buckets up to 60 s (overflow in the last). */
+export class LatencyHistogram {
+  static BUCKET_MS = 0.1;
+  constructor() {
+    this.counts = new Uint32Array(600_001);
+    this.total = 0;
+  }
+  add(ms) {
+    const i = Math.min(this.counts.length - 1, Math.max(0, Math.round(ms / LatencyHistogram.BUCKET_MS)));
+    this.counts[i] += 1;
+    this.total += 1;
+  }
+  sparse() {
+    const out = [];
+    for (let i = 0; i < this.counts.length; i++) if (this.counts[i] > 0) out.push([i, this.counts[i]]);
+    return out;
+  }
+  addSparse(entries) {
+    for (const [i, n] of entries) {
+      this.counts[i] += n;
+      this.total += n;
+    }
+  }
+  percentile(p) {
+    if (this.total === 0) return NaN;
+    const rank = Math.ceil((p / 100) * this.total);
+    let seen = 0;
+    for (let i = 0; i < this.counts.length; i++) {
+      seen += this.counts[i];
+      if (seen >= rank) return i * LatencyHistogram.BUCKET_MS;
+    }
+    return NaN;
+  }
+}
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};

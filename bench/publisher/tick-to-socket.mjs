@@ -1,0 +1,142 @@
+// Tick-to-socket latency through the whole pipeline: ingestor → refiner → predictor → publisher, each its own process,
+// the broker on this machine, CLIENTS socket.io clients (in CLIENT_PROCS processes). Ticks go into `ticks.raw` at
+// RATE/s, each stamped with the wall-clock time it is handed to the producer as its event time; a client's latency
+// for a `prediction` is receipt time − that event time (ms resolution on the tick side: ±1 ms).
+// The predictor needs a promoted model: MODEL_STORE_DIR (a model store with one promoted version) is required.
+// Prints one JSON line. Usage: MODEL_STORE_DIR=... node bench/publisher/tick-to-socket.mjs (after npm run build).
+// Env: RATE (5000), SECONDS (20), WARMUP_SECONDS (10), CLIENTS (100), CLIENT_PROCS (2), SUBSCRIBE (symbol|all),
+//      PARTITIONS (3), KAFKA_BROKERS, MODEL_STORE_DIR.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  brokers,
+  createTopology,
+  Kafka,
+  logLevel,
+  mintToken,
+  Namespace,
+  Partitioners,
+  ROOT,
+  startApp,
+  startClientFleet,
+  stopApp,
+  TOPICS,
+} from './lib.mjs';
+
+const RATE = Number(process.env.RATE ?? 5_000);
+const SECONDS = Number(process.env.SECONDS ?? 20);
+const WARMUP_SECONDS = Number(process.env.WARMUP_SECONDS ?? 10);
+const CLIENTS = Number(process.env.CLIENTS ?? 100);
+const CLIENT_PROCS = Number(process.env.CLIENT_PROCS ?? 2);
+const SUBSCRIBE = process.env.SUBSCRIBE ?? 'symbol';
+const PARTITIONS = Number(process.env.PARTITIONS ?? 3);
+const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOG', 'META', 'TSLA', 'JPM', 'XOM', 'KO'];
+const SEND_EVERY_MS = 10;
+const DRAIN_MS = 5_000;
+const SECRET = randomBytes(32).toString('hex');
+const WORK = join(process.env.LAKEHOUSE_WORK ?? join(ROOT, '.work'), 'bench');
+const STAGES = ['ingestor', 'refiner', 'predictor', 'publisher'];
+
+if (!process.env.MODEL_STORE_DIR) {
+  console.error('MODEL_STORE_DIR is required: a model store with a promoted model for the predictor');
+  process.exit(2);
+}
+
+// A random walk per symbol, so the features and the model see something tick-like.
+const prices = new Map(SYMBOLS.map((s, i) => [s, 100 + i * 10]));
+function tick(symbol, n) {
+  const price = Math.max(1, prices.get(symbol) * (1 + (Math.random() - 0.5) * 0.002));
+  prices.set(symbol, price);
+  return {
+    key: symbol,
+    value: JSON.stringify({
+      symbol,
+      price: Number(price.toFixed(4)),
+      volume: 1 + (n % 500),
+      timestamp: Date.now(),
+      trade_id: `${symbol}-${n}`,
+    }),
+  };
+}
+
+const list = brokers();
+const kafka = new Kafka({ clientId: 'bench-tick-to-socket', brokers: list, logLevel: logLevel.NOTHING });
+const admin = kafka.admin();
+await admin.connect();
+const namespace = new Namespace(`benchpipe${Date.now()}`);
+await createTopology(admin, namespace, PARTITIONS);
+const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+await producer.connect();
+mkdirSync(WORK, { recursive: true });
+const lake = mkdtempSync(join(WORK, 'pipeline-lake-'));
+const apps = [];
+try {
+  const env = {
+    KAFKA_BROKERS: list.join(','),
+    KAFKA_NAMESPACE: namespace.wire('').slice(0, -1),
+    KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
+    LAKE_ROOT: lake,
+    MODEL_STORE_DIR: process.env.MODEL_STORE_DIR,
+    PUBLISHER_AUTH_SECRET: SECRET,
+  };
+  for (const stage of STAGES) apps.push(await startApp(stage, env));
+  const publisher = apps[apps.length - 1];
+  const token = await mintToken(SECRET);
+  const fleet = await startClientFleet({
+    url: publisher.url,
+    token,
+    clients: CLIENTS,
+    procs: CLIENT_PROCS,
+    symbols: SUBSCRIBE === 'all' ? '*' : SYMBOLS,
+  });
+  const topic = namespace.wire(TOPICS.ticksRaw);
+  const started = Date.now();
+  let n = 0;
+  let measuring = false;
+  let sentMeasured = 0;
+  while (Date.now() - started < (WARMUP_SECONDS + SECONDS) * 1000) {
+    if (!measuring && Date.now() - started >= WARMUP_SECONDS * 1000) {
+      // Tick event times are whole ms: measure from the next whole ms on.
+      fleet.measure((Date.now() + 1) * 1000);
+      await sleep(2);
+      measuring = true;
+    }
+    const due = Math.floor(((Date.now() - started) * RATE) / 1000);
+    const messages = [];
+    for (; n < due; n++) messages.push(tick(SYMBOLS[n % SYMBOLS.length], n));
+    if (messages.length > 0) await producer.send({ topic, messages, acks: 1 });
+    if (measuring) sentMeasured += messages.length;
+    await sleep(SEND_EVERY_MS);
+  }
+  await sleep(DRAIN_MS);
+  const { histogram, received, duplicates, disconnects } = await fleet.report();
+  const perTick = SUBSCRIBE === 'all' ? CLIENTS : CLIENTS / SYMBOLS.length;
+  console.log(
+    JSON.stringify({
+      bench: 'tick-to-socket',
+      rate: RATE,
+      seconds: SECONDS,
+      clients: CLIENTS,
+      subscribe: SUBSCRIBE,
+      ticksSent: sentMeasured,
+      expectedDeliveries: Math.round(sentMeasured * perTick),
+      received,
+      duplicates,
+      disconnects,
+      p50Ms: histogram.percentile(50),
+      p95Ms: histogram.percentile(95),
+      p99Ms: histogram.percentile(99),
+      maxMs: histogram.percentile(100),
+    }),
+  );
+} catch (error) {
+  for (const app of apps) console.error(`--- ${app.stage}\n${app.stderr()}`);
+  throw error;
+} finally {
+  for (const app of apps.reverse()) await stopApp(app);
+  await producer.disconnect();
+  await admin.disconnect();
+  rmSync(lake, { recursive: true, force: true });
+}
