@@ -1,0 +1,56 @@
+import { DEFAULT_FEATURE_CONFIG, featureNames } from '@lakehouse/domain';
+import {
+  BRONZE_QUARANTINE,
+  BRONZE_TICKS,
+  OPS_MAINTENANCE_RUNS,
+  SILVER_QUARANTINE,
+  silverTicksTable,
+} from '@lakehouse/lake';
+import { GOLD_PREDICTIONS_REF } from '@lakehouse/verification';
+
+/** A table the maintainer keeps: where it lives and how its files are best laid out. */
+export interface MaintainedTable {
+  /** Logical name, `layer.table`. */
+  readonly name: string;
+  /** Path under the lake root. */
+  readonly path: string;
+  /** The date partition column whose value for today is the open partition writers still append to. */
+  readonly datePartition?: string;
+  /** Columns to z-order by: set where readers filter by them (per-symbol charts, backfills, joins by symbol). */
+  readonly zorderBy?: readonly string[];
+}
+
+const SILVER_TICKS = silverTicksTable(featureNames(DEFAULT_FEATURE_CONFIG));
+
+/**
+ * Every table of the lake. Gold's other tables are named by path here (their definitions live with the publisher),
+ * so the maintainer keeps them as soon as they exist and skips them before.
+ */
+export const MAINTAINED_TABLES: readonly MaintainedTable[] = [
+  { name: BRONZE_TICKS.name, path: BRONZE_TICKS.path, datePartition: 'event_date' },
+  { name: BRONZE_QUARANTINE.name, path: BRONZE_QUARANTINE.path, datePartition: 'ingest_date' },
+  { name: SILVER_TICKS.name, path: SILVER_TICKS.path, datePartition: 'event_date', zorderBy: ['symbol'] },
+  { name: SILVER_QUARANTINE.name, path: SILVER_QUARANTINE.path, datePartition: 'event_date' },
+  { ...GOLD_PREDICTIONS_REF, datePartition: 'event_date', zorderBy: ['symbol'] },
+  { name: 'gold.accuracy', path: 'gold/accuracy' },
+  { name: 'gold.bars_1m', path: 'gold/bars_1m', datePartition: 'bar_date', zorderBy: ['symbol'] },
+  { name: OPS_MAINTENANCE_RUNS.name, path: OPS_MAINTENANCE_RUNS.path },
+];
+
+/** The maintained table called `name`, or a clear error listing the known names. */
+export function maintainedTable(
+  name: string,
+  tables: readonly MaintainedTable[] = MAINTAINED_TABLES,
+): MaintainedTable {
+  const found = tables.find((t) => t.name === name);
+  if (found === undefined) {
+    throw new Error(`unknown table '${name}'; known: ${tables.map((t) => t.name).join(', ')}`);
+  }
+  return found;
+}
+
+/** The configured subset of tables, in registry order; unknown names are an error. */
+export function selectTables(names: readonly string[] | undefined): readonly MaintainedTable[] {
+  if (names === undefined) return MAINTAINED_TABLES;
+  return names.map((n) => maintainedTable(n));
+}
