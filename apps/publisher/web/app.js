@@ -96,18 +96,21 @@ async function loadSymbolHistory(symbol) {
   historyLoaded.add(symbol);
   const latest = latestEventUs.get(symbol);
   const since = (lookbackMs) => (latest ? new Date(usToMs(latest) - lookbackMs).toISOString() : undefined);
-  try {
-    const bars = rowsOf(await api.bars({ symbol, from: since(BARS_LOOKBACK_MS), limit: HISTORY_PAGE_LIMIT }));
-    for (const bar of bars) chart.addPrice(symbol, bar.minuteStartUs, bar.close);
-    const page = await api.predictions({
-      symbol,
-      from: since(PREDICTIONS_LOOKBACK_MS),
-      limit: HISTORY_PAGE_LIMIT,
-    });
-    for (const row of rowsOf(page)) applyGoldRow(row);
-  } catch (error) {
-    historyLoaded.delete(symbol);
-    showNotice(`Could not load the history of ${symbol}: ${error.message}`);
+  // Bars and predictions load independently: a chart without bars still gets its predictions and markers.
+  const [bars, predictions] = await Promise.allSettled([
+    api.bars({ symbol, from: since(BARS_LOOKBACK_MS), limit: HISTORY_PAGE_LIMIT }),
+    api.predictions({ symbol, from: since(PREDICTIONS_LOOKBACK_MS), limit: HISTORY_PAGE_LIMIT }),
+  ]);
+  if (bars.status === 'fulfilled') {
+    for (const bar of rowsOf(bars.value)) chart.addPrice(symbol, bar.minuteStartUs, bar.close);
+  }
+  if (predictions.status === 'fulfilled') {
+    for (const row of rowsOf(predictions.value)) applyGoldRow(row);
+  }
+  const failed = [bars, predictions].filter((r) => r.status === 'rejected');
+  if (failed.length > 0) {
+    if (predictions.status === 'rejected') historyLoaded.delete(symbol);
+    showNotice(`Could not load the history of ${symbol}: ${failed.map((r) => r.reason.message).join('; ')}`);
   }
 }
 
