@@ -23,6 +23,7 @@ const BARS_LOOKBACK_MS = 60 * 60_000;
 const PREDICTIONS_LOOKBACK_MS = 5 * 60_000;
 const HISTORY_PAGE_LIMIT = 1000;
 const GAP_MAX_PAGES = 10;
+const STATS_INTERVAL_MS = 250;
 
 const preferredSymbol = new URL(window.location.href).searchParams.get('symbol');
 adoptTokenFromUrl();
@@ -74,11 +75,18 @@ function noteEventTime(symbol, eventTimeUs) {
     latestEventUs.set(symbol, eventTimeUs);
 }
 
+// Thousands of events a second: the counter is redrawn at most every STATS_INTERVAL_MS.
+let lastEventUs = null;
+let statsTimer = null;
 function countEvent(eventTimeUs) {
   eventsReceived += 1;
-  const stats = byId('feed-stats');
-  stats.dataset.events = String(eventsReceived);
-  stats.textContent = `${eventsReceived} live events · last event ${formatUs(eventTimeUs)}`;
+  lastEventUs = eventTimeUs;
+  statsTimer ??= setTimeout(() => {
+    statsTimer = null;
+    const stats = byId('feed-stats');
+    stats.dataset.events = String(eventsReceived);
+    stats.textContent = `${eventsReceived} live events · last event ${formatUs(lastEventUs)}`;
+  }, STATS_INTERVAL_MS);
 }
 
 /** A Gold row (history or gap fill) onto the chart. */
