@@ -125,3 +125,15 @@ export {
   minuteStartOf,
   type MinuteBar,
 } from './bars/minute-bar.util';
+export {
+  accuracyByScope,
+  type ResolvedPrediction,
+  type ScopedAccuracy,
+} from './metrics/accuracy-by-scope.util';
+export {
+  NOT_DRIFTING,
+  stepDrift,
+  type DriftObservation,
+  type DriftRule,
+  type DriftState,
+} from './metrics/drift-rule.util';

@@ -36,6 +36,22 @@ export {
 } from './tables/silver-ticks.table';
 export { DeltaLake, mergePredicate } from './delta-lake.adapter';
 export {
+  GOLD_OUTCOME_COLUMNS,
+  GOLD_PREDICTION_COLUMNS,
+  GOLD_PREDICTIONS,
+  type GoldOutcomeSide,
+  type GoldPredictionRow,
+  type GoldPredictionSide,
+  goldPredictionsMerge,
+} from './tables/gold-predictions.table';
+export {
+  ALL_SYMBOLS_SCOPE,
+  GOLD_ACCURACY,
+  GOLD_ACCURACY_MERGE,
+  type GoldAccuracyRow,
+} from './tables/gold-accuracy.table';
+export { GOLD_BARS_1M, GOLD_BARS_MERGE, type GoldBarRow } from './tables/gold-bars.table';
+export {
   type MaintenanceResult,
   type MaintenanceRunRow,
   OPS_MAINTENANCE_RUNS,

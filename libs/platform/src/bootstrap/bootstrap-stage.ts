@@ -27,6 +27,8 @@ export interface StageDefinition<S extends EnvSchema> {
   readonly module: (config: z.output<S>) => DynamicModule;
   /** The Kafka transport to connect as a Nest microservice, resolved from the app's container. */
   readonly transport?: (app: INestApplication) => TransportStrategy;
+  /** App-level setup before init (an OpenAPI document, static assets): runs once the module is created. */
+  readonly configure?: (app: INestApplication, config: z.output<S>) => void | Promise<void>;
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -62,6 +64,7 @@ export async function bootstrapStage<S extends EnvSchema>(
   if (definition.transport) {
     app.connectMicroservice({ strategy: definition.transport(app) }, { inheritAppConfig: true });
   }
+  await definition.configure?.(app, config);
   // Init first so that module hooks (topic creation, producer connect) run before the consumer subscribes.
   await app.init();
   await app.listen(base.HTTP_PORT, base.HTTP_HOST);

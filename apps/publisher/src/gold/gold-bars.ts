@@ -1,0 +1,63 @@
+import { aggregateMinuteBars, minuteStartOf, type MinuteBar, type SilverTick } from '@lakehouse/domain';
+import { utcDateOf } from '@lakehouse/lake';
+import { GoldReader, LATEST, recordsOf } from './gold-reader';
+
+const MICROS_PER_MINUTE = 60_000_000n;
+
+/** A (symbol, minute) whose bar a batch of refined ticks changed. */
+export interface TouchedMinute {
+  readonly symbol: string;
+  readonly minuteStartUs: bigint;
+}
+
+/** SQL string literal: the value quoted, inner quotes doubled (values are also validated before they get here). */
+export function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/**
+ * Recomputes whole minute bars from `silver.ticks` (the deduplicated truth) for the minutes a batch touched, so a
+ * replayed or duplicated `ticks.refined` record can never count twice. Returns the bars and the Silver version read.
+ */
+export async function recomputeBars(
+  reader: GoldReader,
+  touched: readonly TouchedMinute[],
+): Promise<{ readonly bars: MinuteBar[]; readonly silverVersion: bigint }> {
+  if (touched.length === 0) return { bars: [], silverVersion: -1n };
+  const symbols = [...new Set(touched.map((t) => t.symbol))].sort();
+  const minutes = new Set(touched.map((t) => `${t.symbol}|${t.minuteStartUs}`));
+  let from = touched[0]!.minuteStartUs;
+  let to = from;
+  for (const t of touched) {
+    if (t.minuteStartUs < from) from = t.minuteStartUs;
+    if (t.minuteStartUs > to) to = t.minuteStartUs;
+  }
+  const until = to + MICROS_PER_MINUTE;
+  const dates = new Set<string>();
+  for (let m = minuteStartOf(from); m < until; m += 24n * 60n * MICROS_PER_MINUTE) dates.add(utcDateOf(m));
+  dates.add(utcDateOf(to));
+  const { rows, version } = await reader.query(
+    'silver.ticks',
+    LATEST,
+    (t) =>
+      `SELECT event_id, symbol, CAST(event_time AS BIGINT) AS event_us, price, CAST(volume AS DOUBLE) AS volume ` +
+      `FROM ${t} WHERE event_date IN (${[...dates].map(sqlString).join(', ')}) ` +
+      `AND symbol IN (${symbols.map(sqlString).join(', ')}) ` +
+      `AND CAST(event_time AS BIGINT) >= ${from} AND CAST(event_time AS BIGINT) < ${until} ` +
+      `ORDER BY event_us, event_id`,
+  );
+  const ticks: SilverTick[] = [];
+  for (const record of recordsOf(rows)) {
+    const r = record as unknown as {
+      event_id: string;
+      symbol: string;
+      event_us: bigint;
+      price: number;
+      volume: number;
+    };
+    const eventTimeUs = BigInt(r.event_us);
+    if (!minutes.has(`${r.symbol}|${minuteStartOf(eventTimeUs)}`)) continue;
+    ticks.push({ eventId: r.event_id, symbol: r.symbol, eventTimeUs, price: r.price, volume: r.volume });
+  }
+  return { bars: aggregateMinuteBars(ticks), silverVersion: BigInt(version) };
+}

@@ -1,0 +1,139 @@
+import { DeltaError, DeltaTable, SqlSession } from '@lakehouse/delta';
+import { BRONZE_TICKS, GOLD_ACCURACY, GOLD_BARS_1M, GOLD_PREDICTIONS, tableUri } from '@lakehouse/lake';
+import { type Table as ArrowTable } from 'apache-arrow';
+
+/** Where to read a table: its latest version, a version, or the latest version committed by an instant. */
+export type TimeTravel =
+  | { readonly kind: 'latest' }
+  | { readonly kind: 'version'; readonly version: number }
+  | { readonly kind: 'asOf'; readonly asOf: Date };
+
+export const LATEST: TimeTravel = { kind: 'latest' };
+
+/** The tables the read side serves, by name (a whitelist: nothing else can be opened through it). */
+export const READABLE_TABLES = {
+  'gold.predictions': GOLD_PREDICTIONS.path,
+  'gold.accuracy': GOLD_ACCURACY.path,
+  'gold.bars_1m': GOLD_BARS_1M.path,
+  'silver.ticks': 'silver/ticks',
+  'bronze.ticks': BRONZE_TICKS.path,
+} as const satisfies Record<string, string>;
+
+export type ReadableTable = keyof typeof READABLE_TABLES;
+
+export type GoldReadErrorCode = 'VERSION_NOT_FOUND' | 'TABLE_NOT_FOUND';
+
+export class GoldReadError extends Error {
+  constructor(
+    readonly code: GoldReadErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GoldReadError';
+  }
+}
+
+export interface CommitEntry {
+  readonly version: number;
+  readonly timestamp: string | null;
+  readonly operation: string | null;
+}
+
+/**
+ * Read access to the lake for the API and the accuracy job: a table pinned at a version (time travel) and SQL over
+ * it. Queries are built by callers from validated, typed values only.
+ */
+export class GoldReader {
+  private readonly handles = new Map<ReadableTable, Promise<DeltaTable>>();
+
+  constructor(private readonly lakeRoot: string) {}
+
+  /** A read-only handle at the requested point; VERSION_NOT_FOUND when the table has no such version. */
+  async at(name: ReadableTable, travel: TimeTravel): Promise<DeltaTable> {
+    const latest = await this.latest(name);
+    if (travel.kind === 'latest') {
+      await latest.refresh();
+      return latest;
+    }
+    if (travel.kind === 'version') {
+      const newest = await latest.latestVersion();
+      if (travel.version > newest)
+        throw new GoldReadError(
+          'VERSION_NOT_FOUND',
+          `${name} has no version ${travel.version} (latest ${newest})`,
+        );
+    }
+    try {
+      return await latest.checkout(
+        travel.kind === 'version' ? { version: travel.version } : { asOf: travel.asOf },
+      );
+    } catch (error) {
+      if (
+        error instanceof DeltaError &&
+        (error.code === 'INVALID_ARGUMENT' || error.code === 'TABLE_NOT_FOUND')
+      )
+        throw new GoldReadError(
+          'VERSION_NOT_FOUND',
+          `${name} has no version at that point: ${error.message}`,
+        );
+      throw error;
+    }
+  }
+
+  /** Runs `sql` with `table` registered as `t`; returns the result and the version it read. */
+  async query(
+    name: ReadableTable,
+    travel: TimeTravel,
+    sql: (t: string) => string,
+  ): Promise<{
+    readonly rows: ArrowTable;
+    readonly version: number;
+  }> {
+    const table = await this.at(name, travel);
+    const version = await table.version();
+    const session = SqlSession.create();
+    await session.register('t', table, { version });
+    return { rows: await session.sql(sql('t')), version };
+  }
+
+  async latestVersion(name: ReadableTable): Promise<number | null> {
+    try {
+      return await (await this.latest(name)).latestVersion();
+    } catch (error) {
+      if (error instanceof GoldReadError) return null;
+      throw error;
+    }
+  }
+
+  async history(name: ReadableTable, limit: number): Promise<CommitEntry[]> {
+    const commits = await (await this.latest(name)).history(limit);
+    return commits.map((c) => ({
+      version: c.version,
+      timestamp: c.timestamp?.toISOString() ?? null,
+      operation: c.operation ?? null,
+    }));
+  }
+
+  uriOf(name: ReadableTable): string {
+    return tableUri(this.lakeRoot, { path: READABLE_TABLES[name] });
+  }
+
+  private latest(name: ReadableTable): Promise<DeltaTable> {
+    let handle = this.handles.get(name);
+    if (!handle) {
+      handle = DeltaTable.open(this.uriOf(name)).catch((error: unknown) => {
+        this.handles.delete(name);
+        if (error instanceof DeltaError && error.code === 'TABLE_NOT_FOUND')
+          throw new GoldReadError('TABLE_NOT_FOUND', `${name} does not exist yet`);
+        throw error;
+      });
+      this.handles.set(name, handle);
+    }
+    return handle;
+  }
+}
+
+/** The rows of a query result as plain objects keyed by column name. */
+export function recordsOf(table: ArrowTable): Record<string, unknown>[] {
+  return table.toArray().map((row) => (row as { toJSON(): Record<string, unknown> }).toJSON());
+}
