@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
-import { ColumnarBatchBuilder, type ColumnSpec } from './columnar-builder';
+import { type ByteRange, ColumnarBatchBuilder, type ColumnSpec } from './columnar-builder';
 
 interface Row {
   s: string;
@@ -80,5 +80,32 @@ describe('ColumnarBatchBuilder', () => {
       () => builder.append({ ...rowAt(1), s: null as unknown as string }),
       /column s is not nullable/,
     );
+  });
+  it('takes byte ranges and UTF-8 bytes for text, and safe integers for 64-bit columns, as bulk loaders pass them', () => {
+    const encoder = new TextEncoder();
+    const asBytes = (r: Row): unknown[] => {
+      const text = encoder.encode(`..${r.s}..`);
+      const range: ByteRange = { bytes: text, start: 2, end: text.length - 2 };
+      const binary: ByteRange | null = r.b === null ? null : { bytes: r.b, start: 0, end: r.b.length };
+      return [range, binary, r.f, r.i, Number(r.big), r.t === null ? null : Number(r.t), r.ok];
+    };
+    const asUtf8 = (r: Row): unknown[] => [encoder.encode(r.s), r.b, r.f, r.i, r.big, r.t, r.ok];
+    const reference = new ColumnarBatchBuilder<Row>(COLUMNS, extract);
+    const ranged = new ColumnarBatchBuilder<Row>(COLUMNS, asBytes);
+    const encoded = new ColumnarBatchBuilder<Row>(COLUMNS, asUtf8);
+    // Negative and beyond-32-bit values exercise both halves of the 64-bit words.
+    const rows = [...Array(ROWS).keys()].map((n) => ({
+      ...rowAt(n),
+      big: BigInt(n % 2 ? -n : n) * 1_000_000_007n,
+    }));
+    for (const row of rows) for (const b of [reference, ranged, encoded]) b.append(row);
+    const want = tableToIPC(reference.finish());
+    assert.deepEqual(tableToIPC(ranged.finish()), want);
+    assert.deepEqual(tableToIPC(encoded.finish()), want);
+  });
+
+  it('refuses a 64-bit value given as a number beyond the safe integers', () => {
+    const builder = new ColumnarBatchBuilder<Row>(COLUMNS, (r) => [r.s, r.b, r.f, r.i, 2 ** 60, r.t, r.ok]);
+    assert.throws(() => builder.append(rowAt(1)), /column big takes bigints or safe integers/);
   });
 });

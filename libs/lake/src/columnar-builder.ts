@@ -25,7 +25,22 @@ export interface ColumnSpec {
   readonly nullable: boolean;
 }
 
-/** The JS value each kind takes; `null` is allowed only in nullable columns. */
+/**
+ * Bytes `[start, end)` of a buffer, taken as a `utf8` or `binary` value without copying them out first. For `utf8`
+ * the caller vouches that the bytes are valid UTF-8. A loader can reuse one such object for every row: the builder
+ * copies the bytes when the row is appended.
+ */
+export interface ByteRange {
+  readonly bytes: Uint8Array;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * The JS value each kind takes; `null` is allowed only in nullable columns. Besides these, `utf8` and `binary` take
+ * a {@link ByteRange} (or, for `utf8`, a `Uint8Array` of UTF-8), and `i64` / `timestamp_us` a safe-integer number:
+ * a bulk loader's rows need not allocate a string or a bigint per value.
+ */
 export type ColumnValue<K extends ColumnKind> = K extends 'utf8'
   ? string
   : K extends 'binary'
@@ -38,6 +53,8 @@ export type ColumnValue<K extends ColumnKind> = K extends 'utf8'
 
 const TIME_ZONE = 'UTC';
 const INITIAL_CAPACITY = 1024;
+const TWO_TO_32 = 2 ** 32;
+const SHORT_COPY_BYTES = 32;
 
 export function arrowTypeOf(kind: ColumnKind): DataType {
   switch (kind) {
@@ -66,10 +83,13 @@ export function arrowSchemaOf(columns: readonly ColumnSpec[]): Schema {
 class ColumnBuffer {
   private length = 0;
   private nulls = 0;
+  private capacity = INITIAL_CAPACITY;
   private validity = new Uint8Array(INITIAL_CAPACITY >> 3);
   private f64?: Float64Array;
   private i32?: Int32Array;
   private i64?: BigInt64Array;
+  /** The same memory as `i64`, as 32-bit halves: numbers are stored without becoming bigints first. */
+  private i64Words?: Int32Array;
   private bytes?: Uint8Array;
   private byteLength = 0;
   private offsets?: Int32Array;
@@ -87,6 +107,7 @@ class ColumnBuffer {
       case 'i64':
       case 'timestamp_us':
         this.i64 = new BigInt64Array(INITIAL_CAPACITY);
+        this.i64Words = new Int32Array(this.i64.buffer);
         break;
       case 'utf8':
       case 'binary':
@@ -98,7 +119,7 @@ class ColumnBuffer {
 
   push(value: unknown): void {
     const i = this.length;
-    this.reserve(i + 1);
+    if (i >= this.capacity) this.grow(i + 1);
     const isNull = value === null || value === undefined;
     if (isNull) {
       if (!this.spec.nullable) throw new TypeError(`column ${this.spec.name} is not nullable`);
@@ -118,7 +139,8 @@ class ColumnBuffer {
         break;
       case 'i64':
       case 'timestamp_us':
-        this.i64![i] = isNull ? 0n : (value as bigint);
+        if (typeof value === 'number') this.setI64Number(i, value);
+        else this.i64![i] = isNull ? 0n : (value as bigint);
         break;
       case 'utf8':
       case 'binary': {
@@ -127,66 +149,93 @@ class ColumnBuffer {
         break;
       }
     }
-    this.length += 1;
+    this.length = i + 1;
   }
 
+  /**
+   * The column as Arrow data. The buffers are views of the builder's own (no copy): a builder is filled once and
+   * finished once, and appending after `finish` writes only past the views' ends.
+   */
   toData(): Data {
     const type = arrowTypeOf(this.spec.kind);
     const n = this.length;
-    const nullBitmap = this.nulls > 0 ? this.validity.slice(0, (n + 7) >> 3) : undefined;
+    const nullBitmap = this.nulls > 0 ? this.validity.subarray(0, (n + 7) >> 3) : undefined;
     const common = { type, length: n, nullCount: this.nulls, nullBitmap } as const;
     switch (this.spec.kind) {
       case 'f64':
-        return makeData({ ...common, type: new Float64(), data: this.f64!.slice(0, n) });
+        return makeData({ ...common, type: new Float64(), data: this.f64!.subarray(0, n) });
       case 'i32':
-        return makeData({ ...common, type: new Int32(), data: this.i32!.slice(0, n) });
+        return makeData({ ...common, type: new Int32(), data: this.i32!.subarray(0, n) });
       case 'bool': {
         const packed = new Uint8Array((n + 7) >> 3);
         for (let i = 0; i < n; i++) if (this.i32![i]) packed[i >> 3]! |= 1 << (i & 7);
         return makeData({ ...common, type: new Bool(), data: packed });
       }
       case 'i64':
-        return makeData({ ...common, type: new Int64(), data: this.i64!.slice(0, n) });
+        return makeData({ ...common, type: new Int64(), data: this.i64!.subarray(0, n) });
       case 'timestamp_us':
         return makeData({
           ...common,
           type: new TimestampMicrosecond(TIME_ZONE),
-          data: this.i64!.slice(0, n),
+          data: this.i64!.subarray(0, n),
         });
       case 'utf8':
         return makeData({
           ...common,
           type: new Utf8(),
-          data: this.bytes!.slice(0, this.byteLength),
-          valueOffsets: this.offsets!.slice(0, n + 1),
+          data: this.bytes!.subarray(0, this.byteLength),
+          valueOffsets: this.offsets!.subarray(0, n + 1),
         });
       case 'binary':
         return makeData({
           ...common,
           type: new Binary(),
-          data: this.bytes!.slice(0, this.byteLength),
-          valueOffsets: this.offsets!.slice(0, n + 1),
+          data: this.bytes!.subarray(0, this.byteLength),
+          valueOffsets: this.offsets!.subarray(0, n + 1),
         });
     }
   }
 
-  private appendBytes(value: unknown): void {
-    if (this.spec.kind === 'binary') {
-      const bytes = value as Uint8Array;
-      this.reserveBytes(this.byteLength + bytes.length);
-      this.bytes!.set(bytes, this.byteLength);
-      this.byteLength += bytes.length;
-      return;
+  /** Little-endian two's complement from a safe integer, without a bigint: low word, then the high word. */
+  private setI64Number(i: number, value: number): void {
+    if (!Number.isSafeInteger(value)) {
+      throw new TypeError(`column ${this.spec.name} takes bigints or safe integers, got ${value}`);
     }
-    const text = value as string;
-    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
-    this.reserveBytes(this.byteLength + text.length * 3);
-    this.byteLength += this.encoder.encodeInto(text, this.bytes!.subarray(this.byteLength)).written;
+    const high = Math.floor(value / TWO_TO_32);
+    this.i64Words![2 * i] = value - high * TWO_TO_32;
+    this.i64Words![2 * i + 1] = high;
   }
 
-  private reserve(rows: number): void {
-    if (rows <= this.capacity()) return;
-    const next = Math.max(rows, this.capacity() * 2);
+  private appendBytes(value: unknown): void {
+    if (typeof value === 'string') {
+      if (this.spec.kind === 'binary') throw new TypeError(`column ${this.spec.name} takes bytes, not text`);
+      // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+      this.reserveBytes(this.byteLength + value.length * 3);
+      this.byteLength += this.encoder.encodeInto(value, this.bytes!.subarray(this.byteLength)).written;
+      return;
+    }
+    if (value instanceof Uint8Array) {
+      this.reserveBytes(this.byteLength + value.length);
+      this.bytes!.set(value, this.byteLength);
+      this.byteLength += value.length;
+      return;
+    }
+    const { bytes, start, end } = value as ByteRange;
+    const size = end - start;
+    this.reserveBytes(this.byteLength + size);
+    // A short range is cheaper to copy byte by byte than to wrap in a view for `set`.
+    if (size <= SHORT_COPY_BYTES) {
+      const target = this.bytes!;
+      let at = this.byteLength;
+      for (let k = start; k < end; k++) target[at++] = bytes[k]!;
+    } else {
+      this.bytes!.set(bytes.subarray(start, end), this.byteLength);
+    }
+    this.byteLength += size;
+  }
+
+  private grow(rows: number): void {
+    const next = Math.max(rows, this.capacity * 2);
     const grow = <A extends Float64Array | Int32Array | BigInt64Array>(a: A, size: number): A => {
       const b = new (a.constructor as new (n: number) => A)(size);
       b.set(a as never);
@@ -194,15 +243,15 @@ class ColumnBuffer {
     };
     if (this.f64) this.f64 = grow(this.f64, next);
     if (this.i32) this.i32 = grow(this.i32, next);
-    if (this.i64) this.i64 = grow(this.i64, next);
+    if (this.i64) {
+      this.i64 = grow(this.i64, next);
+      this.i64Words = new Int32Array(this.i64.buffer);
+    }
     if (this.offsets) this.offsets = grow(this.offsets, next + 1);
     const validity = new Uint8Array((next + 7) >> 3);
     validity.set(this.validity);
     this.validity = validity;
-  }
-
-  private capacity(): number {
-    return this.f64?.length ?? this.i32?.length ?? this.i64?.length ?? this.offsets!.length - 1;
+    this.capacity = next;
   }
 
   private reserveBytes(size: number): void {
@@ -221,6 +270,10 @@ export class ColumnarBatchBuilder<Row extends object> {
   private readonly buffers: ColumnBuffer[];
   private rows = 0;
 
+  /**
+   * @param extract a row's values in column order. The builder copies them before it calls `extract` again, so a
+   *   bulk loader may return the same array (and the same {@link ByteRange} objects) for every row.
+   */
   constructor(
     readonly columns: readonly ColumnSpec[],
     private readonly extract: (row: Row) => readonly unknown[],

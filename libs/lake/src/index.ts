@@ -1,4 +1,10 @@
-export { arrowSchemaOf, ColumnarBatchBuilder, type ColumnKind, type ColumnSpec } from './columnar-builder';
+export {
+  arrowSchemaOf,
+  type ByteRange,
+  ColumnarBatchBuilder,
+  type ColumnKind,
+  type ColumnSpec,
+} from './columnar-builder';
 export {
   type AnyTable,
   schemaOf,
