@@ -4,16 +4,19 @@ import {
   DeadLetterPort,
   deadLetterOf,
   decodeJson,
-  LakeCommitNotification,
   lakeCommitNotificationSchema,
   RecordBatch,
 } from '@lakehouse/bus';
+import { BRONZE_TICKS } from '@lakehouse/lake';
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { REFINER_TOPICS } from './config/refiner.config';
 import { RefinerService } from './refiner.service';
 
-/** The Kafka edge of the refiner: `lake.commits` notifications, validated; malformed ones become dead letters. */
+/**
+ * The Kafka edge of the refiner: `lake.commits` notifications, validated; malformed ones become dead letters. A
+ * notification only wakes the refiner: what it refines comes from Bronze's log, from Silver's stored position.
+ */
 @Controller()
 export class RefinerConsumer {
   constructor(
@@ -23,17 +26,18 @@ export class RefinerConsumer {
 
   @EventPattern(REFINER_TOPICS.input)
   async handle(@Payload() batch: RecordBatch): Promise<void> {
-    const notifications: LakeCommitNotification[] = [];
+    let bronzeCommitted = false;
     const rejected: DeadLetter[] = [];
     for (const record of batch.records) {
       try {
-        notifications.push(decodeJson(lakeCommitNotificationSchema, record.value));
+        const notification = decodeJson(lakeCommitNotificationSchema, record.value);
+        if (notification.table === BRONZE_TICKS.name) bronzeCommitted = true;
       } catch (error) {
         if (!(error instanceof BusError)) throw error;
         rejected.push(deadLetterOf(record, { code: error.code, message: error.message }));
       }
     }
     if (rejected.length > 0) await this.deadLetters.send(rejected);
-    await this.service.refine(notifications);
+    if (bronzeCommitted) this.service.wake();
   }
 }

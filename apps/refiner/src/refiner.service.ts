@@ -1,64 +1,319 @@
-import { type LakeCommitNotification, MessageProducer, type OutboundMessage } from '@lakehouse/bus';
+import {
+  encodeJson,
+  encodeRefinedTick,
+  MessageProducer,
+  type OutboundMessage,
+  TICK_OUTCOME_SCHEMA_VERSION,
+  type TickOutcome,
+  toModelWindow,
+  type TopicMessages,
+} from '@lakehouse/bus';
 import { BRONZE_TICKS, Lake } from '@lakehouse/lake';
-import { Injectable } from '@nestjs/common';
-import { type Table } from 'apache-arrow';
+import { Clock, CodedError, errorMessage } from '@lakehouse/platform';
+import { Logger } from '@nestjs/common';
 import { REFINER_TOPICS } from './config/refiner.config';
+import { bronzeEntriesOf } from './silver/bronze-entries';
+import { SilverExactlyOnce } from './silver/silver-exactly-once';
+import { SilverMetrics } from './silver/silver-metrics';
+import { SilverReader } from './silver/silver-reader';
+import {
+  type RefinedEvent,
+  type RefinedOutcome,
+  refineChunk,
+  type RefineRules,
+  restepRows,
+} from './silver/silver-refine';
+import { rebuildBook, replayTicksNeeded, type SilverModel, type SymbolBook } from './silver/symbol-book';
+
+export interface RefinerOptions {
+  readonly model: SilverModel;
+  readonly rules: RefineRules;
+  /** Bronze versions per Silver commit, at most. */
+  readonly maxVersionsPerCommit: number;
+  /** Publish to `ticks.refined` / `ticks.outcomes` (off for a backfill). */
+  readonly publish: boolean;
+  /** Where to start when Silver holds no position yet: after this Bronze version (0: all of Bronze). */
+  readonly startAfterVersion: bigint;
+}
+
+export interface CatchUpSummary {
+  /** The last Bronze version refined. */
+  readonly position: bigint;
+  readonly bronzeRows: number;
+  readonly inserted: number;
+  readonly quarantined: number;
+}
+
+/** Produce requests stay under this many bytes, so no partition's record batch nears Kafka's 1 MB limit. */
+const MAX_REQUEST_BYTES = 768 * 1024;
+const MICROS_PER_MILLI = 1000n;
+const MICROS_PER_SECOND = 1e6;
 
 /**
- * Bronze commits → `ticks.refined`, one record per tick, keyed by symbol, in commit order.
- * `lake.commits` only says when to look: the rows come from the Bronze versions added since the last one handled,
- * read from the Delta log. Skeleton: the rows pass through unchanged and the position lives in memory, so a restart
- * re-reads Bronze from version 0 (at-least-once). Silver replaces both: validation, event ids and MERGE, with the
- * Bronze version stored in Silver's own commit.
+ * Bronze → Silver, one chunk of Bronze versions per Silver commit (see `silver/silver-exactly-once.ts` for the
+ * invariant). A pass catches up with Bronze's latest version; `lake.commits` notifications and a timer only start
+ * passes, which never overlap. After each commit the inserted events go to `ticks.refined` (with their model
+ * window) and the realized labels to `ticks.outcomes`. Any failure makes the next pass resume from Silver: reload
+ * the position, rebuild the feature books from Silver's tail and replay the last commit's produce.
  */
-@Injectable()
 export class RefinerService {
-  private position = 0n;
+  private readonly log = new Logger('RefinerService');
+  private books: ReadonlyMap<string, SymbolBook> = new Map();
+  private position: bigint | undefined;
+  private active: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
+    private readonly bronze: Lake,
+    private readonly silver: SilverExactlyOnce,
+    private readonly reader: SilverReader,
     private readonly producer: MessageProducer,
-    private readonly lake: Lake,
+    private readonly metrics: SilverMetrics,
+    private readonly clock: Clock,
+    private readonly options: RefinerOptions,
   ) {}
 
-  async refine(notifications: readonly LakeCommitNotification[]): Promise<void> {
-    const versions = notifications
-      .filter((n) => n.table === BRONZE_TICKS.name && n.version !== null)
-      .map((n) => BigInt(n.version!));
-    if (versions.length === 0) return;
-    const upTo = versions.reduce((a, b) => (a > b ? a : b));
-    if (upTo <= this.position) return;
-    const rows = await this.lake.changes(BRONZE_TICKS, this.position, upTo);
-    const messages = inCommitOrder(rows);
-    if (messages.length > 0) await this.producer.send(REFINER_TOPICS.output, messages);
+  /** Polls Bronze every `intervalMs` besides the notifications. */
+  startPolling(intervalMs: number): void {
+    this.wake();
+    this.timer = setInterval(() => this.wake(), intervalMs);
+  }
+
+  /** Stops polling and waits for the pass in flight. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.idle();
+  }
+
+  /** Starts a pass, or asks the running one to look again when it ends. Failures are logged; the next pass resumes. */
+  wake(): void {
+    if (this.active) {
+      this.again = true;
+      return;
+    }
+    this.active = this.passes().finally(() => {
+      this.active = undefined;
+    });
+  }
+
+  /** Resolves when no pass is running. */
+  async idle(): Promise<void> {
+    while (this.active) await this.active;
+  }
+
+  /** One pass to Bronze's latest version, for the CLI and tests: failures are thrown. */
+  async catchUp(): Promise<CatchUpSummary> {
+    await this.idle();
+    const summary = { bronzeRows: 0, inserted: 0, quarantined: 0 };
+    await this.pass(summary);
+    return { ...summary, position: this.position ?? this.options.startAfterVersion };
+  }
+
+  private async passes(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.pass({ bronzeRows: 0, inserted: 0, quarantined: 0 });
+      } catch (error) {
+        this.log.error({
+          msg: 'refine pass failed; resuming from Silver',
+          code: codeOf(error),
+          error: errorMessage(error),
+        });
+      }
+    } while (this.again);
+  }
+
+  private async pass(summary: { bronzeRows: number; inserted: number; quarantined: number }): Promise<void> {
+    try {
+      if (this.position === undefined) await this.resume();
+      for (;;) {
+        const latest = await this.bronze.latestVersion(BRONZE_TICKS);
+        const from = this.position!;
+        if (latest === undefined || latest <= from) return;
+        const step = BigInt(this.options.maxVersionsPerCommit);
+        const upTo = latest - from > step ? from + step : latest;
+        const done = await this.refineVersions(from, upTo);
+        summary.bronzeRows += done.bronzeRows;
+        summary.inserted += done.inserted;
+        summary.quarantined += done.quarantined;
+      }
+    } catch (error) {
+      this.position = undefined;
+      this.metrics.commitFailures.inc({ code: codeOf(error) });
+      throw error;
+    }
+  }
+
+  /**
+   * Position and books from Silver. The last commit that inserted rows may not have been published (a crash
+   * between commit and produce), so its rows are stepped again from the books as they were before it, and its
+   * records are published again: at-least-once, deduplicated downstream by `eventId`.
+   */
+  private async resume(): Promise<void> {
+    const { model } = this.options;
+    await this.silver.ensureTables();
+    const { position, lastCommit } = await this.silver.resume();
+    const tails = await this.reader.trailingApplied(
+      replayTicksNeeded(model),
+      lastCommit?.rows[0]?.bronzeVersion,
+    );
+    let books = new Map([...tails].map(([symbol, ticks]) => [symbol, rebuildBook(ticks, model)]));
+    if (lastCommit) {
+      const replay = restepRows(books, lastCommit.rows, model);
+      books = new Map(replay.books);
+      await this.publish(replay.events, replay.outcomes, lastCommit.version);
+      if (this.options.publish) this.metrics.replayedOnStart.inc(replay.events.length);
+    }
+    this.books = books;
+    this.position = position ?? this.options.startAfterVersion;
+    this.metrics.position.set(Number(this.position));
+    this.log.log({
+      msg: 'resumed from silver.ticks',
+      position: String(this.position),
+      symbols: books.size,
+      replayedCommit: lastCommit === undefined ? null : String(lastCommit.version),
+    });
+  }
+
+  private async refineVersions(
+    from: bigint,
+    upTo: bigint,
+  ): Promise<{ bronzeRows: number; inserted: number; quarantined: number }> {
+    const entries = bronzeEntriesOf(await this.bronze.changes(BRONZE_TICKS, from, upTo));
+    const refined = refineChunk(this.books, entries, this.options.rules, this.options.model, this.nowUs());
+    const endCommit = this.metrics.commitDuration.startTimer();
+    const commit = await this.silver.commit({
+      lastBronzeVersion: upTo,
+      rows: refined.events.map((e) => e.row),
+      rejects: refined.rejects,
+    });
+    endCommit();
+    const inserted = refined.events.filter((e) => commit.insertedIds.has(e.row.eventId));
+    const stale = refined.events.find(
+      (e) => e.row.lateStatus === 'on_time' && !commit.insertedIds.has(e.row.eventId),
+    );
+    if (stale !== undefined) {
+      // The books said this event was new, Silver already held it: they are out of date (another writer?).
+      throw new RefinerStateError(
+        `event ${stale.row.eventId} of ${stale.row.symbol} was already in silver.ticks`,
+      );
+    }
+    this.books = refined.books;
     this.position = upTo;
+    this.record(refined.counts, refined.rejects, inserted, refined.events.length);
+    if (commit.version !== undefined) await this.publish(inserted, refined.outcomes, commit.version);
+    return { bronzeRows: entries.length, inserted: inserted.length, quarantined: commit.quarantined };
+  }
+
+  private record(
+    counts: ReturnType<typeof refineChunk>['counts'],
+    rejects: ReturnType<typeof refineChunk>['rejects'],
+    inserted: readonly RefinedEvent[],
+    merged: number,
+  ): void {
+    const m = this.metrics;
+    m.bronzeRows.inc(counts.bronzeRows);
+    m.inserted.inc(inserted.length);
+    for (const r of rejects) for (const code of r.reasonCodes.split(',')) m.rejected.inc({ reason: code });
+    m.duplicates.inc({ where: 'chunk' }, counts.duplicatesInChunk);
+    m.duplicates.inc({ where: 'head' }, counts.knownDuplicates);
+    m.duplicates.inc({ where: 'merge' }, merged - inserted.length);
+    m.lateTicks.inc({ status: 'late' }, counts.late);
+    m.lateTicks.inc({ status: 'expired' }, counts.expired);
+    m.position.set(Number(this.position));
+    const now = this.nowUs();
+    for (const e of inserted) {
+      if (e.ingestTimeUs !== null) m.freshness.observe(Number(now - e.ingestTimeUs) / MICROS_PER_SECOND);
+    }
+  }
+
+  private async publish(
+    events: readonly RefinedEvent[],
+    outcomes: readonly RefinedOutcome[],
+    silverVersion: bigint,
+  ): Promise<void> {
+    if (!this.options.publish) return;
+    const featureVersion = this.options.model.features.version;
+    const refined = events.map(({ row, sequence }): OutboundMessage => ({
+      key: row.symbol,
+      value: encodeRefinedTick({
+        schemaVersion: 1,
+        eventId: row.eventId,
+        symbol: row.symbol,
+        eventTimeUs: row.eventTimeUs,
+        price: row.price,
+        volume: Number(row.volume),
+        tradeId: row.tradeId,
+        silverVersion,
+        featureVersion: row.featureVersion ?? featureVersion,
+        window: sequence === null ? null : toModelWindow(sequence),
+      }),
+    }));
+    const realized = outcomes.map(({ symbol, outcome }): OutboundMessage => {
+      const record: TickOutcome = {
+        schemaVersion: TICK_OUTCOME_SCHEMA_VERSION,
+        eventId: outcome.eventId,
+        symbol,
+        eventTimeUs: outcome.eventTimeUs.toString(),
+        horizonEventId: outcome.horizonEventId,
+        realizedReturn: outcome.realizedReturn,
+        threshold: outcome.threshold,
+        label: outcome.label,
+        labelVersion: outcome.labelVersion,
+        silverVersion: silverVersion.toString(),
+      };
+      return { key: symbol, value: encodeJson(record) };
+    });
+    for (const request of requests([
+      { topic: REFINER_TOPICS.output, messages: refined },
+      { topic: REFINER_TOPICS.outcomes, messages: realized },
+    ])) {
+      await this.producer.sendBatch(request);
+    }
+  }
+
+  private nowUs(): bigint {
+    return BigInt(this.clock.now().getTime()) * MICROS_PER_MILLI;
   }
 }
 
-/** The rows in the order they entered Bronze: commit version, then Kafka partition and offset, or file record. */
-function inCommitOrder(rows: Table): OutboundMessage[] {
-  const column = (name: string) => rows.getChild(name);
-  const [version, partition, offset, record, symbol, payload] = [
-    column('_commit_version'),
-    column('kafka_partition'),
-    column('kafka_offset'),
-    column('file_record'),
-    column('symbol'),
-    column('raw_payload'),
-  ];
-  const int = (value: unknown, fallback: bigint): bigint =>
-    typeof value === 'bigint' || typeof value === 'number' ? BigInt(value) : fallback;
-  const key = (i: number): bigint[] => [
-    int(version?.get(i), 0n),
-    int(partition?.get(i), -1n),
-    int(offset?.get(i) ?? record?.get(i), 0n),
-  ];
-  const order = Array.from({ length: rows.numRows }, (_, i) => i).sort((a, b) => {
-    const [ka, kb] = [key(a), key(b)];
-    for (let k = 0; k < ka.length; k++) if (ka[k] !== kb[k]) return ka[k]! < kb[k]! ? -1 : 1;
-    return 0;
-  });
-  return order.map((i) => ({
-    key: String(symbol?.get(i)),
-    value: Buffer.from(String(payload?.get(i))),
-  }));
+/** The refiner's books disagree with Silver; the pass fails and the next one rebuilds them. */
+export class RefinerStateError extends CodedError<'REFINER_STATE_DIVERGED'> {
+  constructor(message: string) {
+    super('REFINER_STATE_DIVERGED', message);
+  }
+}
+
+/** The stable code of anything thrown (lake, bus and platform errors all carry one), for logs and metrics. */
+function codeOf(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'UNKNOWN';
+}
+
+/** Splits messages into produce requests of at most {@link MAX_REQUEST_BYTES}, keeping each topic's order. */
+function requests(batch: readonly TopicMessages[]): TopicMessages[][] {
+  const out: TopicMessages[][] = [];
+  let current: TopicMessages[] = [];
+  let bytes = 0;
+  for (const { topic, messages } of batch) {
+    let slice: OutboundMessage[] = [];
+    for (const message of messages) {
+      const size = message.value.length + (message.key?.length ?? 0);
+      if (bytes + size > MAX_REQUEST_BYTES && bytes > 0) {
+        if (slice.length > 0) current.push({ topic, messages: slice });
+        out.push(current);
+        current = [];
+        slice = [];
+        bytes = 0;
+      }
+      slice.push(message);
+      bytes += size;
+    }
+    if (slice.length > 0) current.push({ topic, messages: slice });
+  }
+  if (current.length > 0) out.push(current);
+  return out;
 }

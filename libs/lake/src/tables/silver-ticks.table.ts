@@ -17,6 +17,11 @@ export interface SilverTickRow {
   readonly source: string;
   /** The Bronze version that brought the tick: lineage, and the refiner's input position. */
   readonly bronzeVersion: bigint;
+  /**
+   * The tick's index within its Bronze version, in arrival order (Kafka partition and offset, or file record).
+   * (`bronze_version`, `bronze_seq`) is the order the refiner stepped features in, so a restart can replay it.
+   */
+  readonly bronzeSeq: bigint;
   readonly lateStatus: LateStatus;
   /** Null for a late or expired tick until a backfill computes them. */
   readonly featureVersion: string | null;
@@ -34,13 +39,15 @@ const BASE_COLUMNS: readonly ColumnSpec[] = [
   { name: 'exchange', kind: 'utf8', nullable: true },
   { name: 'source', kind: 'utf8', nullable: false },
   { name: 'bronze_version', kind: 'i64', nullable: false },
+  { name: 'bronze_seq', kind: 'i64', nullable: false },
   { name: 'late_status', kind: 'utf8', nullable: false },
   { name: 'feature_version', kind: 'utf8', nullable: true },
 ];
 
 /**
  * `silver.ticks`: one row per unique valid event (`event_id`), written only by MERGE. Feature columns are named by
- * the feature config (`featureNames(config)`), so the definition is built from those names.
+ * the feature config (`featureNames(config)`), so the definition is built from those names. Change data feed is
+ * on: the refiner reads back which rows its own MERGE inserted.
  */
 export function silverTicksTable(featureNames: readonly string[]): TableDefinition<SilverTickRow> {
   return {
@@ -53,7 +60,7 @@ export function silverTicksTable(featureNames: readonly string[]): TableDefiniti
       { name: 'event_date', kind: 'utf8', nullable: false },
     ],
     partitionColumns: ['event_date'],
-    properties: RETENTION_PROPERTIES,
+    properties: { ...RETENTION_PROPERTIES, 'delta.enableChangeDataFeed': 'true' },
     toColumns: (r) => [
       r.eventId,
       r.symbol,
@@ -64,6 +71,7 @@ export function silverTicksTable(featureNames: readonly string[]): TableDefiniti
       r.exchange,
       r.source,
       r.bronzeVersion,
+      r.bronzeSeq,
       r.lateStatus,
       r.featureVersion,
       ...featureNames.map((_, i) => r.features?.[i] ?? null),

@@ -1,0 +1,37 @@
+import {
+  assertFeatureConfig,
+  assertLabelDefinition,
+  type FeatureConfig,
+  type LabelDefinition,
+} from '@lakehouse/domain';
+import { type RefinerConfig } from './config/refiner.config';
+import { type RefinerOptions } from './refiner.service';
+import { replayTicksNeeded } from './silver/symbol-book';
+
+const MICROS_PER_MILLI = 1000n;
+
+/** The refiner's options from its validated config; the feature config and label definition are checked here. */
+export function refinerOptionsOf(
+  config: Pick<
+    RefinerConfig,
+    'REFINER_MAX_VERSIONS_PER_COMMIT' | 'REFINER_MAX_CLOCK_SKEW_MS' | 'REFINER_MIN_EVENT_TIME'
+  >,
+  features: FeatureConfig,
+  labels: LabelDefinition,
+  overrides: Partial<Pick<RefinerOptions, 'publish' | 'startAfterVersion'>> = {},
+): RefinerOptions {
+  assertFeatureConfig(features);
+  assertLabelDefinition(labels);
+  const model = { features, labels };
+  replayTicksNeeded(model);
+  return {
+    model,
+    rules: {
+      minEventTimeUs: BigInt(Date.parse(config.REFINER_MIN_EVENT_TIME)) * MICROS_PER_MILLI,
+      maxClockSkewUs: BigInt(config.REFINER_MAX_CLOCK_SKEW_MS) * MICROS_PER_MILLI,
+    },
+    maxVersionsPerCommit: config.REFINER_MAX_VERSIONS_PER_COMMIT,
+    publish: overrides.publish ?? true,
+    startAfterVersion: overrides.startAfterVersion ?? 0n,
+  };
+}

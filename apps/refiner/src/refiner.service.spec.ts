@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { computeEventId } from '@lakehouse/domain';
+import { type InMemoryLake, LakeError, SILVER_QUARANTINE } from '@lakehouse/lake';
+import { SILVER_APP_ID } from './silver/silver-exactly-once';
+import { INGEST_MS, kit, series, SMALL_FEATURES, type TickFields } from './silver/refiner-test-kit';
+
+const idOf = (t: TickFields): string =>
+  computeEventId({
+    symbol: t.symbol,
+    eventTimeUs: BigInt(t.timestamp) * 1000n,
+    price: t.price,
+    volume: t.volume,
+    ...(t.tradeId === undefined ? {} : { tradeId: t.tradeId }),
+  });
+
+describe('RefinerService (Bronze → Silver, exactly once)', () => {
+  it('merges valid ticks under their event id, quarantines invalid ones with every reason, and stores the position', async () => {
+    const k = await kit();
+    const good = series('AAPL', 3);
+    const bad: TickFields = { symbol: 'aapl', price: -1, volume: 1.5, timestamp: INGEST_MS };
+    const version = await k.bronze([...good, bad]);
+    const summary = await k.refiner().catchUp();
+
+    assert.deepEqual(
+      k.silverRows().map((r) => r.eventId),
+      good.map(idOf),
+    );
+    const [reject, ...more] = k.lake.rowsOf(SILVER_QUARANTINE);
+    assert.equal(more.length, 0);
+    assert.equal(reject?.reasonCodes, 'SYMBOL_FORMAT,PRICE_NOT_POSITIVE,VOLUME_NOT_INTEGER');
+    assert.equal(reject?.kafkaOffset, 3n);
+    assert.deepEqual(summary, { position: version, bronzeRows: 4, inserted: 3, quarantined: 1 });
+    const stored = await k.lake.transactionVersions(k.table, [SILVER_APP_ID]);
+    assert.equal(stored.versions.get(SILVER_APP_ID), version);
+  });
+
+  it('rejects a tick further ahead of its Bronze ingest time than the allowed clock skew', async () => {
+    const k = await kit();
+    await k.bronze([{ symbol: 'AAPL', price: 1, volume: 1, timestamp: INGEST_MS + 2 * 3_600_000 }]);
+    await k.refiner().catchUp();
+    assert.equal(k.lake.rowsOf(SILVER_QUARANTINE)[0]?.reasonCodes, 'EVENT_TIME_TOO_LATE');
+  });
+
+  it('keeps one row per event: duplicates in a chunk, across chunks and at the head are merged away and published once', async () => {
+    const k = await kit();
+    const [a, b, c] = series('MSFT', 3) as [TickFields, TickFields, TickFields];
+    await k.bronze([a, b, a]);
+    const refiner = k.refiner({ maxVersionsPerCommit: 1 });
+    await refiner.catchUp();
+    await k.bronze([b, a, c]);
+    await refiner.catchUp();
+    assert.deepEqual(
+      k.silverRows().map((r) => r.eventId),
+      [a, b, c].map(idOf),
+    );
+    assert.deepEqual(
+      k.refined().map((r) => r.eventId),
+      [a, b, c].map(idOf),
+    );
+  });
+
+  it('never duplicates across a restart, and replays only the last commit’s produce', async () => {
+    const k = await kit();
+    const ticks = series('NVDA', 10);
+    await k.bronze(ticks.slice(0, 5));
+    await k.bronze(ticks.slice(5, 8));
+    await k.refiner({ maxVersionsPerCommit: 1 }).catchUp();
+    const before = k.refined().length;
+    await k.bronze([...ticks.slice(5, 8), ...ticks.slice(8)]);
+    await k.refiner().catchUp();
+
+    assert.deepEqual(
+      k.silverRows().map((r) => r.eventId),
+      ticks.map(idOf),
+    );
+    const ids = k.refined().map((r) => r.eventId);
+    assert.equal(before, 8);
+    // The restart republished the last commit (ticks 5..7), then published 8 and 9 once.
+    assert.deepEqual(ids.slice(8), [...ticks.slice(5, 8), ...ticks.slice(8)].map(idOf));
+  });
+
+  it('gives the same features and windows to the events it replays after a restart', async () => {
+    const k = await kit();
+    await k.bronze(series('AMZN', 12));
+    await k.refiner().catchUp();
+    await k.refiner().catchUp();
+    const records = k.refined();
+    assert.equal(records.length, 24);
+    assert.deepEqual(records.slice(12), records.slice(0, 12));
+  });
+
+  it('publishes windows once L complete vectors exist, and outcomes once the horizon is reached', async () => {
+    const k = await kit();
+    const ticks = series('GOOG', 12);
+    await k.bronze(ticks);
+    await k.refiner().catchUp();
+    const windows = k.refined().map((r) => r.window);
+    const firstWindow = windows.findIndex((w) => w !== null);
+    // The longest component needs 3 returns (4 ticks); L = 4 complete vectors end at tick index 6.
+    assert.equal(firstWindow, 6);
+    assert.equal(windows[firstWindow]?.steps, SMALL_FEATURES.sequenceLength);
+    const outcomes = k.outcomes();
+    assert.deepEqual(
+      outcomes.map((o) => [o.eventId, o.horizonEventId]),
+      ticks.slice(0, 10).map((t, i) => [idOf(t), idOf(ticks[i + 2]!)]),
+    );
+    assert.ok(outcomes.every((o) => o.labelVersion === 'labels-test' && o.silverVersion === '1'));
+  });
+
+  it('stores a late tick flagged without features, publishes it once, and leaves later features untouched', async () => {
+    const k = await kit();
+    const ticks = series('TSLA', 6);
+    const late: TickFields = { ...ticks[2]!, price: 999, timestamp: ticks[4]!.timestamp + 500 };
+    const expired: TickFields = { ...ticks[0]!, price: 998 };
+    await k.bronze([...ticks.slice(0, 6), late, expired]);
+    await k.refiner().catchUp();
+    const byId = new Map(k.silverRows().map((r) => [r.eventId, r]));
+    assert.equal(byId.get(idOf(late))?.lateStatus, 'late');
+    assert.equal(byId.get(idOf(late))?.features, null);
+    assert.equal(byId.get(idOf(expired))?.lateStatus, 'expired');
+    const published = k.refined().filter((r) => r.eventId === idOf(late));
+    assert.equal(published.length, 1);
+    assert.equal(published[0]?.window, null);
+  });
+
+  it('does not double the quarantine when the Silver MERGE fails after the quarantine commit', async () => {
+    const k = await kit();
+    const bad: TickFields = { symbol: 'KO', price: 0, volume: 1, timestamp: INGEST_MS };
+    await k.bronze([...series('KO', 3), bad]);
+    const refiner = k.refiner();
+    const failing: InMemoryLake = k.lake;
+    const original = failing.merge.bind(failing);
+    let calls = 0;
+    failing.merge = (...args: Parameters<InMemoryLake['merge']>) => {
+      calls += 1;
+      return calls === 1 ? Promise.reject(new LakeError('LAKE_IO', 'disk full')) : original(...args);
+    };
+    await assert.rejects(refiner.catchUp(), /disk full/);
+    await refiner.catchUp();
+    assert.equal(k.lake.rowsOf(SILVER_QUARANTINE).length, 1);
+    assert.equal(k.silverRows().length, 3);
+  });
+
+  it('makes a second refiner covering the same Bronze versions fail with COMMIT_CONFLICT instead of duplicating', async () => {
+    const k = await kit();
+    await k.bronze(series('JPM', 3));
+    const first = k.refiner();
+    const second = k.refiner();
+    await first.catchUp();
+    await k.bronze(series('JPM', 6).slice(3));
+    // `second` read the position before `first` committed again.
+    await second.catchUp();
+    await k.bronze(series('JPM', 8).slice(6));
+    await first.catchUp().then(
+      () => assert.fail('the stale writer must conflict'),
+      (error: unknown) => assert.equal((error as LakeError).code, 'COMMIT_CONFLICT'),
+    );
+    await first.catchUp();
+    assert.deepEqual(
+      k.silverRows().map((r) => r.eventId),
+      series('JPM', 8).map(idOf),
+    );
+  });
+});

@@ -1,0 +1,143 @@
+import {
+  InMemoryMessageProducer,
+  TOPICS,
+  decodeRefinedTick,
+  type RefinedTick,
+  tickOutcomeSchema,
+} from '@lakehouse/bus';
+import {
+  DEFAULT_FEATURE_CONFIG,
+  type FeatureConfig,
+  featureNames,
+  type LabelDefinition,
+  parseRawTick,
+} from '@lakehouse/domain';
+import {
+  BRONZE_TICKS,
+  type BronzeTickRow,
+  InMemoryLake,
+  type Lake,
+  silverTicksTable,
+  type SilverTickRow,
+  type TableDefinition,
+} from '@lakehouse/lake';
+import { FixedClock, PipelineMetrics } from '@lakehouse/platform';
+import { Logger } from '@nestjs/common';
+import { RefinerService } from '../refiner.service';
+import { refinerOptionsOf } from '../refiner.options';
+import { SilverExactlyOnce } from './silver-exactly-once';
+import { SilverMetrics } from './silver-metrics';
+import { InMemorySilverReader } from './silver-reader';
+
+/** Test fixtures of the refiner's unit specs: an in-memory lake and bus, and Bronze rows built from tick fields. */
+export const INGEST_MS = Date.UTC(2024, 0, 2, 15);
+export const NOW = new Date(INGEST_MS + 60_000);
+
+/** Small windows, so a few dozen ticks make complete windows and realized labels. */
+export const SMALL_FEATURES: FeatureConfig = {
+  ...DEFAULT_FEATURE_CONFIG,
+  version: 'features-test',
+  returnLags: 2,
+  returnWindows: [3],
+  volumeWindow: 3,
+  sequenceLength: 4,
+  allowedLatenessUs: 2_000_000n,
+};
+export const SMALL_LABELS: LabelDefinition = {
+  version: 'labels-test',
+  horizon: { kind: 'ticks', ticks: 2 },
+  threshold: { kind: 'bps', bps: 10 },
+};
+
+export interface TickFields {
+  readonly symbol: string;
+  readonly price: number;
+  readonly volume: number;
+  /** Event time, epoch ms. */
+  readonly timestamp: number;
+  readonly tradeId?: string;
+}
+
+export function bronzeRow(fields: TickFields, offset: number, partition = 0): BronzeTickRow {
+  const payload = JSON.stringify({
+    symbol: fields.symbol,
+    price: fields.price,
+    volume: fields.volume,
+    timestamp: fields.timestamp,
+    ...(fields.tradeId === undefined ? {} : { trade_id: fields.tradeId }),
+  });
+  const parsed = parseRawTick(Buffer.from(payload));
+  if (!parsed.ok) throw new Error(`fixture tick does not parse: ${payload}`);
+  return {
+    tick: parsed.tick,
+    rawPayload: payload,
+    ingestTimeUs: BigInt(INGEST_MS) * 1000n,
+    source: { kind: 'live', topic: 'ticks.raw', partition, offset: BigInt(offset) },
+  };
+}
+
+export interface Kit {
+  readonly lake: InMemoryLake;
+  readonly producer: InMemoryMessageProducer;
+  readonly table: TableDefinition<SilverTickRow>;
+  /** A refiner over the kit's lake and bus (a new one models a restarted process). */
+  refiner(options?: { maxVersionsPerCommit?: number; lake?: Lake }): RefinerService;
+  /** Appends one Bronze version. */
+  bronze(ticks: readonly TickFields[]): Promise<bigint>;
+  silverRows(): readonly SilverTickRow[];
+  refined(): RefinedTick[];
+  outcomes(): ReturnType<typeof tickOutcomeSchema.parse>[];
+}
+
+export async function kit(features = SMALL_FEATURES, labels = SMALL_LABELS): Promise<Kit> {
+  Logger.overrideLogger(false);
+  const lake = new InMemoryLake();
+  await lake.ensureTable(BRONZE_TICKS);
+  const producer = new InMemoryMessageProducer();
+  const names = featureNames(features);
+  const table = silverTicksTable(names);
+  let offset = 0;
+  return {
+    lake,
+    producer,
+    table,
+    refiner: (options = {}) =>
+      new RefinerService(
+        lake,
+        new SilverExactlyOnce(options.lake ?? lake, table, names),
+        new InMemorySilverReader(lake, table),
+        producer,
+        new SilverMetrics(new PipelineMetrics('refiner')),
+        new FixedClock(NOW),
+        refinerOptionsOf(
+          {
+            REFINER_MAX_VERSIONS_PER_COMMIT: options.maxVersionsPerCommit ?? 1000,
+            REFINER_MAX_CLOCK_SKEW_MS: 3_600_000,
+            REFINER_MIN_EVENT_TIME: '1990-01-01T00:00:00Z',
+          },
+          features,
+          labels,
+        ),
+      ),
+    bronze: async (ticks) => {
+      const rows = ticks.map((t) => bronzeRow(t, offset++));
+      return (await lake.append(BRONZE_TICKS, rows, [])).version;
+    },
+    silverRows: () => lake.rowsOf(table),
+    refined: () => producer.messages(TOPICS.ticksRefined).map((m) => decodeRefinedTick(m.value)),
+    outcomes: () =>
+      producer
+        .messages(TOPICS.ticksOutcomes)
+        .map((m) => tickOutcomeSchema.parse(JSON.parse(m.value.toString()))),
+  };
+}
+
+/** A steadily rising series of one symbol: tick `n` at `start + n` seconds. */
+export function series(symbol: string, count: number, start = INGEST_MS - 3_600_000): TickFields[] {
+  return Array.from({ length: count }, (_, n) => ({
+    symbol,
+    price: 100 + n * 0.5 + (n % 3) * 0.25,
+    volume: 10 + (n % 5),
+    timestamp: start + n * 1000,
+  }));
+}

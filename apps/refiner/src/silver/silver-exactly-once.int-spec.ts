@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { InMemoryMessageProducer } from '@lakehouse/bus';
+import { featureNames } from '@lakehouse/domain';
+import {
+  BRONZE_TICKS,
+  DeltaLake,
+  type LakeError,
+  SILVER_QUARANTINE,
+  silverTicksTable,
+} from '@lakehouse/lake';
+import { FixedClock, PipelineMetrics } from '@lakehouse/platform';
+import { SqlSession } from '@lakehouse/delta';
+import { Logger } from '@nestjs/common';
+import { RefinerService } from '../refiner.service';
+import { refinerOptionsOf } from '../refiner.options';
+import { bronzeRow, NOW, series, SMALL_FEATURES, SMALL_LABELS, type TickFields } from './refiner-test-kit';
+import { SILVER_APP_ID, SilverExactlyOnce } from './silver-exactly-once';
+import { SilverMetrics } from './silver-metrics';
+import { DeltaSilverReader } from './silver-reader';
+import { silverRowsOf } from './silver-rows';
+
+const NAMES = featureNames(SMALL_FEATURES);
+const TABLE = silverTicksTable(NAMES);
+const roots: string[] = [];
+Logger.overrideLogger(false);
+
+async function deltaKit(maxVersionsPerCommit = 1000) {
+  const root = await mkdtemp(join(tmpdir(), 'silver-int-'));
+  roots.push(root);
+  const lake = new DeltaLake(root);
+  await lake.ensureTable(BRONZE_TICKS);
+  const producer = new InMemoryMessageProducer();
+  let offset = 0;
+  const refiner = (max = maxVersionsPerCommit) =>
+    new RefinerService(
+      lake,
+      new SilverExactlyOnce(lake, TABLE, NAMES),
+      new DeltaSilverReader(lake, TABLE),
+      producer,
+      new SilverMetrics(new PipelineMetrics('refiner')),
+      new FixedClock(NOW),
+      refinerOptionsOf(
+        {
+          REFINER_MAX_VERSIONS_PER_COMMIT: max,
+          REFINER_MAX_CLOCK_SKEW_MS: 3_600_000,
+          REFINER_MIN_EVENT_TIME: '1990-01-01T00:00:00Z',
+        },
+        SMALL_FEATURES,
+        SMALL_LABELS,
+      ),
+    );
+  return {
+    lake,
+    producer,
+    refiner,
+    bronze: async (ticks: readonly TickFields[]) =>
+      (
+        await lake.append(
+          BRONZE_TICKS,
+          ticks.map((t) => bronzeRow(t, offset++)),
+          [],
+        )
+      ).version,
+    silverRows: async () => {
+      const session = SqlSession.create();
+      await session.register('s', await lake.handle(TABLE));
+      return silverRowsOf(await session.sql('SELECT * FROM s'), NAMES).map((r) => ({
+        ...r,
+        refinedTimeUs: 0n,
+      }));
+    },
+  };
+}
+
+/** Two symbols, interleaved, with replays and a late tick in later versions. */
+function stream(): TickFields[][] {
+  const a = series('AAPL', 30);
+  const b = series('MSFT', 30);
+  const versions: TickFields[][] = [];
+  for (let v = 0; v < 6; v += 1) versions.push([...a.slice(v * 5, v * 5 + 5), ...b.slice(v * 5, v * 5 + 5)]);
+  versions[3]!.push(
+    a[12]!,
+    { ...a[14]!, price: 55, timestamp: a[14]!.timestamp + 1 },
+    { symbol: 'MSFT', price: -3, volume: 1, timestamp: b[0]!.timestamp },
+  );
+  versions[5]!.push(...versions[3]!.slice(-3));
+  return versions;
+}
+
+describe('Silver exactly-once on real Delta tables', () => {
+  after(async () => {
+    for (const root of roots) await rm(root, { recursive: true, force: true });
+  });
+
+  it('MERGEs each event once, quarantines rejects once, and records the Bronze position in the same commit', async () => {
+    const k = await deltaKit(2);
+    let last = 0n;
+    for (const v of stream()) last = await k.bronze(v);
+    await k.refiner().catchUp();
+    // A restart and a replay of every Bronze version change nothing.
+    await k.refiner().catchUp();
+    const rows = await k.silverRows();
+    assert.equal(rows.length, 61);
+    assert.equal(new Set(rows.map((r) => r.eventId)).size, 61);
+    assert.equal(rows.filter((r) => r.lateStatus !== 'on_time').length, 1);
+    const session = SqlSession.create();
+    await session.register('q', await k.lake.handle(SILVER_QUARANTINE));
+    // The invalid tick arrived twice (two Bronze rows): each Bronze row is accounted for once.
+    const quarantined = await session.sql(
+      'SELECT reason_codes, CAST(bronze_version AS INT) AS v FROM q ORDER BY bronze_version',
+    );
+    assert.deepEqual(
+      quarantined.toArray().map((r) => JSON.stringify(r)),
+      ['{"reason_codes":"PRICE_NOT_POSITIVE","v":4}', '{"reason_codes":"PRICE_NOT_POSITIVE","v":6}'],
+    );
+    const stored = await k.lake.transactionVersions(TABLE, [SILVER_APP_ID]);
+    assert.equal(stored.versions.get(SILVER_APP_ID), last);
+    // Published once each, plus the restart's replay of the last commit's inserts.
+    const published = k.producer.messages('ticks.refined').length;
+    assert.ok(published >= 61 && published <= 61 + 20, `published ${published}`);
+  });
+
+  it('gives the same Silver rows whether refined in one commit or one version per commit with restarts', async () => {
+    const one = await deltaKit(1000);
+    const many = await deltaKit(1);
+    for (const v of stream()) {
+      await one.bronze(v);
+      await many.bronze(v);
+      await many.refiner(1).catchUp();
+    }
+    await one.refiner().catchUp();
+    const byId = (rows: Awaited<ReturnType<typeof one.silverRows>>) =>
+      [...rows].sort((x, y) => (x.eventId < y.eventId ? -1 : 1));
+    assert.deepEqual(byId(await many.silverRows()), byId(await one.silverRows()));
+  });
+
+  it('makes a second refiner fail with COMMIT_CONFLICT instead of duplicating', async () => {
+    const k = await deltaKit();
+    await k.bronze(series('JPM', 3));
+    const first = k.refiner();
+    const second = k.refiner();
+    await first.catchUp();
+    await k.bronze(series('JPM', 6).slice(3));
+    await second.catchUp();
+    await k.bronze(series('JPM', 8).slice(6));
+    await assert.rejects(
+      first.catchUp(),
+      (error: unknown) => (error as LakeError).code === 'COMMIT_CONFLICT',
+    );
+    await first.catchUp();
+    assert.equal((await k.silverRows()).length, 8);
+  });
+});

@@ -1,0 +1,170 @@
+import {
+  Lake,
+  type MergeSpec,
+  SILVER_QUARANTINE,
+  type SilverRejectRow,
+  type SilverTickRow,
+  type TableDefinition,
+} from '@lakehouse/lake';
+import { silverRowsOf } from './silver-rows';
+
+/**
+ * Exactly-once into Silver — the one module that owns it for the refiner (live and `refiner backfill`).
+ *
+ * Invariant: `silver.ticks` holds each valid event (`event_id`) at most once, and every Bronze row up to the
+ * refiner's position is either in `silver.ticks` under its event id or in `silver.quarantine` with its reasons.
+ *
+ * How:
+ * - The input is `bronze.ticks`, read version by version from its change feed. The position is the last Bronze
+ *   version handled, stored as the Delta application transaction `refiner:bronze.ticks` in the same atomic commit
+ *   as the rows. The table's log is the only durable position; `lake.commits` only says when to look.
+ * - `silver.ticks` changes only through MERGE on `event_id` with the event-date partition as literals in the
+ *   predicate (`whenMatched: ignore`, `whenNotMatched: insert`); never a plain append. Replaying a Bronze version
+ *   therefore inserts nothing, whatever the crash point.
+ * - Each commit passes `readVersion` (the Silver version the position was read at): a second refiner that covered
+ *   the same Bronze versions in between makes this commit fail with COMMIT_CONFLICT instead of doubling work; the
+ *   caller then reloads the position and rebuilds its feature state from Silver.
+ * - Rejects go to `silver.quarantine` first, under the same app id in that table's own log, so a crash between
+ *   the two commits replays only the Silver part: rejects at or below the quarantine's position are dropped.
+ * - A MERGE that inserts nothing (a chunk of replays) creates no Delta commit, so the stored position can lag
+ *   behind such chunks; the restarted refiner re-reads them and they merge to nothing again.
+ * - Which rows a MERGE inserted: the refiner's feature books already know that every applied tick is new (its
+ *   event time is at or after its symbol's latest, and not one of the ids held there). Only late ticks may be
+ *   replays of events Silver holds. When the MERGE's insert count equals the rows sent, all were new; otherwise
+ *   the change feed of that one commit (Silver has CDF on) names the inserted ids. Both are cheap: no pre-read of
+ *   the target, and the change feed reads only the files that commit wrote.
+ * - Publishing to `ticks.refined` / `ticks.outcomes` happens after the commit, so a crash in between loses the
+ *   produce: on start the refiner replays the produce of the last Silver commit (see {@link resume}).
+ *   Downstream consumers therefore see a record at least once and dedupe by `eventId`.
+ */
+
+/** The app id of the refiner's position in `silver.ticks` and `silver.quarantine`. */
+export const SILVER_APP_ID = 'refiner:bronze.ticks';
+
+export const SILVER_MERGE: MergeSpec = {
+  keys: ['event_id'],
+  partitionColumn: 'event_date',
+  whenMatched: 'ignore',
+  whenNotMatched: 'insert',
+};
+
+/** How far back {@link SilverExactlyOnce.resume} looks for the last commit that inserted rows. */
+const LAST_COMMIT_SEARCH = 20n;
+
+export interface SilverResume {
+  /** The last Bronze version Silver covers (`undefined`: none yet). */
+  readonly position: bigint | undefined;
+  /** The last Silver commit that inserted rows, its rows in arrival order: its produce may not have happened. */
+  readonly lastCommit: { readonly version: bigint; readonly rows: readonly SilverTickRow[] } | undefined;
+}
+
+export interface SilverChunk {
+  /** The last Bronze version the chunk covers: the position after its commit. */
+  readonly lastBronzeVersion: bigint;
+  /** Unique by event id. */
+  readonly rows: readonly SilverTickRow[];
+  readonly rejects: readonly SilverRejectRow[];
+}
+
+export interface SilverCommit {
+  /** The new `silver.ticks` version; `undefined` when the MERGE inserted nothing and so committed nothing. */
+  readonly version: bigint | undefined;
+  readonly insertedIds: ReadonlySet<string>;
+  readonly quarantined: number;
+}
+
+export class SilverExactlyOnce {
+  private silverReadVersion: bigint | undefined;
+  private quarantineReadVersion: bigint | undefined;
+  private quarantinePosition: bigint | undefined;
+
+  constructor(
+    private readonly lake: Lake,
+    private readonly table: TableDefinition<SilverTickRow>,
+    private readonly featureNames: readonly string[],
+  ) {}
+
+  async ensureTables(): Promise<void> {
+    await this.lake.ensureTable(this.table);
+    await this.lake.ensureTable(SILVER_QUARANTINE);
+  }
+
+  /** Reads both positions from the tables' logs and the rows of the last commit that inserted any. */
+  async resume(): Promise<SilverResume> {
+    const silver = await this.lake.transactionVersions(this.table, [SILVER_APP_ID]);
+    const quarantine = await this.lake.transactionVersions(SILVER_QUARANTINE, [SILVER_APP_ID]);
+    this.silverReadVersion = silver.readVersion;
+    this.quarantineReadVersion = quarantine.readVersion;
+    this.quarantinePosition = quarantine.versions.get(SILVER_APP_ID);
+    return {
+      position: silver.versions.get(SILVER_APP_ID),
+      lastCommit: await this.lastCommit(silver.readVersion),
+    };
+  }
+
+  private async lastCommit(latest: bigint | undefined): Promise<SilverResume['lastCommit']> {
+    if (latest === undefined) return undefined;
+    // Maintenance commits (OPTIMIZE) add no change rows: step back over them.
+    for (let version = latest; version > 0n && version > latest - LAST_COMMIT_SEARCH; version -= 1n) {
+      const rows = silverRowsOf(
+        await this.lake.changes(this.table, version - 1n, version),
+        this.featureNames,
+      );
+      if (rows.length > 0) return { version, rows };
+    }
+    return undefined;
+  }
+
+  /**
+   * Commits one chunk: quarantine first, then the Silver MERGE with the position. Rows are unique by event id.
+   * On any failure the cached read versions are dropped; the caller must {@link resume} before the next commit.
+   */
+  async commit(chunk: SilverChunk): Promise<SilverCommit> {
+    try {
+      const quarantined = await this.commitQuarantine(chunk);
+      if (chunk.rows.length === 0) return { version: undefined, insertedIds: new Set(), quarantined };
+      const readVersion = this.silverReadVersion;
+      const outcome = await this.lake.merge(
+        this.table,
+        chunk.rows,
+        SILVER_MERGE,
+        [{ appId: SILVER_APP_ID, version: chunk.lastBronzeVersion }],
+        { readVersion },
+      );
+      // Delta makes no commit for a MERGE that inserts nothing (and returns the current version); the fake does.
+      if (readVersion === undefined || outcome.version > readVersion)
+        this.silverReadVersion = outcome.version;
+      if (outcome.inserted === 0) return { version: undefined, insertedIds: new Set(), quarantined };
+      const insertedIds =
+        outcome.inserted === chunk.rows.length
+          ? new Set(chunk.rows.map((r) => r.eventId))
+          : new Set(
+              silverRowsOf(
+                await this.lake.changes(this.table, outcome.version - 1n, outcome.version),
+                this.featureNames,
+              ).map((r) => r.eventId),
+            );
+      return { version: outcome.version, insertedIds, quarantined };
+    } catch (error) {
+      this.silverReadVersion = undefined;
+      this.quarantineReadVersion = undefined;
+      this.quarantinePosition = undefined;
+      throw error;
+    }
+  }
+
+  private async commitQuarantine(chunk: SilverChunk): Promise<number> {
+    const stored = this.quarantinePosition;
+    const fresh = chunk.rejects.filter((r) => stored === undefined || r.bronzeVersion > stored);
+    if (fresh.length === 0) return 0;
+    const { version } = await this.lake.append(
+      SILVER_QUARANTINE,
+      fresh,
+      [{ appId: SILVER_APP_ID, version: chunk.lastBronzeVersion }],
+      { readVersion: this.quarantineReadVersion },
+    );
+    this.quarantineReadVersion = version;
+    this.quarantinePosition = chunk.lastBronzeVersion;
+    return fresh.length;
+  }
+}

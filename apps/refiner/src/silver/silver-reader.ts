@@ -1,0 +1,126 @@
+import { SqlSession } from '@lakehouse/delta';
+import { type SilverTick } from '@lakehouse/domain';
+import { type DeltaLake, type InMemoryLake, type SilverTickRow, type TableDefinition } from '@lakehouse/lake';
+import { column, int64Values, numberAt, stringAt } from './arrow-columns';
+
+/** Reads `silver.ticks` for what MERGE and the change feed cannot answer: the tail a restart rebuilds from. */
+export abstract class SilverReader {
+  /**
+   * Per symbol, its last `perSymbol` applied (`on_time`) ticks in arrival order, oldest first, plus every applied
+   * tick at the symbol's latest event time. Only rows with `bronze_version < beforeBronzeVersion` when given.
+   */
+  abstract trailingApplied(
+    perSymbol: number,
+    beforeBronzeVersion?: bigint,
+  ): Promise<Map<string, SilverTick[]>>;
+}
+
+interface Ranked extends SilverTick {
+  readonly bronzeVersion: bigint;
+  readonly bronzeSeq: bigint;
+}
+
+function groupInArrivalOrder(ticks: readonly Ranked[]): Map<string, SilverTick[]> {
+  const sorted = [...ticks].sort(
+    (a, b) =>
+      (a.bronzeVersion < b.bronzeVersion ? -1 : a.bronzeVersion > b.bronzeVersion ? 1 : 0) ||
+      (a.bronzeSeq < b.bronzeSeq ? -1 : a.bronzeSeq > b.bronzeSeq ? 1 : 0),
+  );
+  const bySymbol = new Map<string, SilverTick[]>();
+  for (const t of sorted) {
+    const tick: SilverTick = {
+      eventId: t.eventId,
+      symbol: t.symbol,
+      eventTimeUs: t.eventTimeUs,
+      price: t.price,
+      volume: t.volume,
+    };
+    const list = bySymbol.get(t.symbol);
+    if (list) list.push(tick);
+    else bySymbol.set(t.symbol, [tick]);
+  }
+  return bySymbol;
+}
+
+/** The tail of every symbol in one SQL pass (DataFusion window functions over the latest snapshot). */
+export class DeltaSilverReader extends SilverReader {
+  constructor(
+    private readonly lake: DeltaLake,
+    private readonly table: TableDefinition<SilverTickRow>,
+  ) {
+    super();
+  }
+
+  async trailingApplied(perSymbol: number, beforeBronzeVersion?: bigint): Promise<Map<string, SilverTick[]>> {
+    if (!Number.isInteger(perSymbol) || perSymbol < 1)
+      throw new RangeError('perSymbol must be a positive integer');
+    const session = SqlSession.create();
+    await session.register('silver', await this.lake.handle(this.table));
+    const before =
+      beforeBronzeVersion === undefined ? '' : ` AND bronze_version < ${beforeBronzeVersion.toString()}`;
+    const result = await session.sql(
+      `SELECT event_id, symbol, CAST(event_time AS BIGINT) AS event_time_us, price, volume, bronze_version, bronze_seq
+       FROM (
+         SELECT event_id, symbol, event_time, price, volume, bronze_version, bronze_seq,
+           ROW_NUMBER() OVER (PARTITION BY symbol ORDER BY bronze_version DESC, bronze_seq DESC) AS rn,
+           MAX(event_time) OVER (PARTITION BY symbol) AS last_time
+         FROM silver WHERE late_status = 'on_time'${before}
+       ) tail
+       WHERE rn <= ${perSymbol} OR event_time = last_time`,
+    );
+    const times = int64Values(result, 'event_time_us');
+    const volumes = int64Values(result, 'volume');
+    const versions = int64Values(result, 'bronze_version');
+    const seqs = int64Values(result, 'bronze_seq');
+    const [id, symbol, price] = [
+      column(result, 'event_id'),
+      column(result, 'symbol'),
+      column(result, 'price'),
+    ];
+    const ticks: Ranked[] = [];
+    for (let i = 0; i < result.numRows; i += 1) {
+      ticks.push({
+        eventId: stringAt(id, i),
+        symbol: stringAt(symbol, i),
+        eventTimeUs: times[i]!,
+        price: numberAt(price, i),
+        volume: Number(volumes[i]!),
+        bronzeVersion: versions[i]!,
+        bronzeSeq: seqs[i]!,
+      });
+    }
+    return groupInArrivalOrder(ticks);
+  }
+}
+
+/** The same answer over the in-memory lake, for unit tests. */
+export class InMemorySilverReader extends SilverReader {
+  constructor(
+    private readonly lake: InMemoryLake,
+    private readonly table: TableDefinition<SilverTickRow>,
+  ) {
+    super();
+  }
+
+  trailingApplied(perSymbol: number, beforeBronzeVersion?: bigint): Promise<Map<string, SilverTick[]>> {
+    const applied = this.lake
+      .rowsOf(this.table)
+      .filter(
+        (r) =>
+          r.lateStatus === 'on_time' &&
+          (beforeBronzeVersion === undefined || r.bronzeVersion < beforeBronzeVersion),
+      )
+      .map((r): Ranked => ({ ...r, volume: Number(r.volume) }));
+    const all = groupInArrivalOrder(applied);
+    const tails = new Map<string, SilverTick[]>();
+    for (const [symbol, ticks] of all) {
+      const last = ticks[ticks.length - 1]!.eventTimeUs;
+      const cut = Math.max(0, ticks.length - perSymbol);
+      tails.set(
+        symbol,
+        ticks.filter((t, i) => i >= cut || t.eventTimeUs === last),
+      );
+    }
+    return Promise.resolve(tails);
+  }
+}
