@@ -5,7 +5,7 @@ import { runStage } from '@lakehouse/platform';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { goldWriterOf, publisherConfigSchema } from './config/publisher.config';
 import { PublisherModule } from './publisher.module';
-import { staticAssets } from './web/static-assets';
+import { lightweightChartsFile, staticAssets } from './web/static-assets';
 
 const WEB_ROOT = join(__dirname, '..', 'web');
 
@@ -16,12 +16,7 @@ runStage({
   // A replica that does not write Gold has no Kafka transport: its live feed is its own consumer.
   ...(goldWriterOf(process.env) ? { transport: (app) => app.get(KafkaBatchTransport) } : {}),
   configure: (app) => {
-    app.use(
-      staticAssets(
-        WEB_ROOT,
-        require.resolve('lightweight-charts/dist/lightweight-charts.standalone.production.js'),
-      ),
-    );
+    app.use(staticAssets(WEB_ROOT, lightweightChartsFile()));
     const document = SwaggerModule.createDocument(
       app,
       new DocumentBuilder()

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -60,4 +61,15 @@ function decodeSafely(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+const CHARTS_FILE = 'lightweight-charts/dist/lightweight-charts.standalone.production.js';
+
+/** The standalone build of lightweight-charts (its package exports no path to it, so node_modules is searched). */
+export function lightweightChartsFile(): string {
+  for (const dir of require.resolve.paths('lightweight-charts') ?? []) {
+    const file = join(dir, CHARTS_FILE);
+    if (existsSync(file)) return file;
+  }
+  throw new Error(`${CHARTS_FILE} not found in node_modules`);
 }
