@@ -1,0 +1,52 @@
+// Publisher benchmarks: socket fan-out alone (fanout.mjs) and tick-to-socket through the four apps
+// (tick-to-socket.mjs, only when MODEL_STORE_DIR names a store with a promoted model). Each runs RUNS times in its own
+// process; prints medians as a markdown table and writes every sample to $LAKEHOUSE_WORK/bench/publisher.json.
+// Usage: node bench/publisher/run.mjs (after npm run build). Env: RUNS (3), KAFKA_BROKERS, MODEL_STORE_DIR, and the
+// scripts' own (RATE, SECONDS, CLIENTS, SUBSCRIBE…).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { median, ROOT } from './lib.mjs';
+
+const HERE = import.meta.dirname;
+const RUNS = Number(process.env.RUNS ?? 3);
+const OUT = join(process.env.LAKEHOUSE_WORK ?? join(ROOT, '.work'), 'bench', 'publisher.json');
+const run = (script) =>
+  execFileSync(process.execPath, [join(HERE, script)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 26,
+  })
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
+
+const samples = { fanout: [], tickToSocket: [] };
+for (let i = 0; i < RUNS; i++) samples.fanout.push(...run('fanout.mjs'));
+if (process.env.MODEL_STORE_DIR) {
+  for (let i = 0; i < RUNS; i++) samples.tickToSocket.push(...run('tick-to-socket.mjs'));
+} else {
+  console.error('tick-to-socket skipped: MODEL_STORE_DIR (a store with a promoted model) is not set');
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, load ${loadavg()[0].toFixed(1)}`;
+mkdirSync(join(OUT, '..'), { recursive: true });
+writeFileSync(OUT, JSON.stringify({ machine, runs: RUNS, samples }, null, 2));
+const m = (xs, k) => median(xs.map((x) => x[k]));
+console.log(`machine: ${machine}; median of ${RUNS} runs\n`);
+console.log('| measurement | p50 | p95 | p99 | delivered | target |');
+console.log('| --- | --- | --- | --- | --- | --- |');
+for (const [name, xs, target] of [
+  ['socket fan-out alone (publisher only)', samples.fanout, ''],
+  ['tick-to-socket (4 apps)', samples.tickToSocket, 'p99 ≤ 250 ms'],
+]) {
+  if (xs.length === 0) continue;
+  const first = xs[0];
+  const delivered = m(xs, 'received') / Math.max(1, m(xs, 'expectedDeliveries'));
+  console.log(
+    `| ${name}, ${first.rate}/s, ${first.clients} clients (${first.subscribe}) | ${m(xs, 'p50Ms').toFixed(1)} ms | ` +
+      `${m(xs, 'p95Ms').toFixed(1)} ms | ${m(xs, 'p99Ms').toFixed(1)} ms | ${(delivered * 100).toFixed(1)}% | ${target} |`,
+  );
+}
