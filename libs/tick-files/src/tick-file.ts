@@ -3,7 +3,14 @@ import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { type FileRecord, JsonArraySplitter, NdjsonSplitter, type RecordSplitter } from './record-splitter';
+import {
+  blockFrom,
+  blockOfRecords,
+  type BlockSplitter,
+  NdjsonBlockSplitter,
+  type RecordBlock,
+} from './record-block';
+import { type FileRecord, JsonArraySplitter } from './record-splitter';
 
 /** What a historical tick file holds, known before its records are read. */
 export interface TickFileInfo {
@@ -15,7 +22,7 @@ export interface TickFileInfo {
 }
 
 export interface ReadOptions {
-  /** Records per yielded chunk; chunks keep the per-record overhead of async iteration off the hot path. */
+  /** Records per yielded chunk of {@link readTickFile}; chunks keep async iteration off the per-record path. */
   readonly chunkRecords?: number;
   /** Records with `index` below this are skipped without being yielded (resume after a crash). */
   readonly fromIndex?: number;
@@ -25,6 +32,8 @@ export interface ReadOptions {
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 const READ_CHUNK_BYTES = 1 << 20;
+/** zlib's default output chunk is 16 KiB: far more chunks (and blocks) than the file has read buffers. */
+const GUNZIP_CHUNK_BYTES = 256 << 10;
 const DEFAULT_CHUNK_RECORDS = 8192;
 const TICK_FILE_PATTERN = /\.(json|jsonl|ndjson)(\.gz)?$/i;
 
@@ -63,6 +72,31 @@ export async function* readTickFile(
   options: ReadOptions = {},
 ): AsyncGenerator<FileRecord[]> {
   const chunkRecords = options.chunkRecords ?? DEFAULT_CHUNK_RECORDS;
+  let batch: FileRecord[] = [];
+  for await (const block of readTickFileBlocks(info, options)) {
+    for (let k = 0; k < block.count; k++) {
+      batch.push({
+        index: block.firstIndex + k,
+        line: block.lines[k]!,
+        bytes: block.bytes.subarray(block.starts[k], block.ends[k]),
+      });
+    }
+    if (batch.length >= chunkRecords) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/**
+ * The same records as {@link readTickFile}, as {@link RecordBlock}s: byte ranges into the read buffers, with no
+ * object per record, for loaders that parse millions of them. `chunkRecords` does not apply.
+ */
+export async function* readTickFileBlocks(
+  info: TickFileInfo,
+  options: ReadOptions = {},
+): AsyncGenerator<RecordBlock> {
   const fromIndex = options.fromIndex ?? 0;
   const raw = createReadStream(info.path, { highWaterMark: READ_CHUNK_BYTES });
   let bytesRead = 0;
@@ -70,34 +104,48 @@ export async function* readTickFile(
     bytesRead += chunk.length;
     options.onBytes?.(bytesRead);
   });
-  const source: AsyncIterable<Buffer> = info.compressed ? raw.pipe(createGunzip()) : raw;
+  const source: AsyncIterable<Buffer> = info.compressed
+    ? raw.pipe(createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }))
+    : raw;
 
-  let splitter: RecordSplitter | undefined;
-  let batch: FileRecord[] = [];
-  const take = (records: FileRecord[]): void => {
-    for (const record of records) if (record.index >= fromIndex) batch.push(record);
-  };
+  let splitter: BlockSplitter | undefined;
   try {
     for await (const chunk of source) {
       splitter ??= splitterFor(chunk);
       if (!splitter) continue; // only whitespace so far
-      take(splitter.push(chunk));
-      if (batch.length >= chunkRecords) {
-        yield batch;
-        batch = [];
+      for (const block of splitter.push(chunk)) {
+        const wanted = blockFrom(block, fromIndex);
+        if (wanted) yield wanted;
       }
     }
-    if (splitter) take(splitter.end());
-    if (batch.length > 0) yield batch;
+    for (const block of splitter?.end() ?? []) {
+      const wanted = blockFrom(block, fromIndex);
+      if (wanted) yield wanted;
+    }
   } finally {
     raw.destroy();
   }
 }
 
-function splitterFor(firstChunk: Buffer): RecordSplitter | undefined {
+/** A JSON array's elements, one block per chunk, through the element splitter. */
+class JsonArrayBlockSplitter implements BlockSplitter {
+  private readonly records = new JsonArraySplitter();
+
+  push(chunk: Buffer): RecordBlock[] {
+    const block = blockOfRecords(this.records.push(chunk));
+    return block ? [block] : [];
+  }
+
+  end(): RecordBlock[] {
+    const block = blockOfRecords(this.records.end());
+    return block ? [block] : [];
+  }
+}
+
+function splitterFor(firstChunk: Buffer): BlockSplitter | undefined {
   for (const byte of firstChunk) {
     if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) continue;
-    return byte === 0x5b ? new JsonArraySplitter() : new NdjsonSplitter();
+    return byte === 0x5b ? new JsonArrayBlockSplitter() : new NdjsonBlockSplitter();
   }
   return undefined;
 }
