@@ -1,5 +1,5 @@
 // Publisher benchmarks: socket fan-out alone (fanout.mjs) and tick-to-socket through the four apps
-// (tick-to-socket.mjs, only when MODEL_STORE_DIR names a store with a promoted model). Each runs RUNS times in its own
+// (tick-to-socket.mjs; MODEL_STORE_DIR's promoted model or an untrained one of the serving shape). Each runs RUNS times in its own
 // process; prints medians as a markdown table and writes every sample to $LAKEHOUSE_WORK/bench/publisher.json.
 // Usage: node bench/publisher/run.mjs (after npm run build). Env: RUNS (3), KAFKA_BROKERS, MODEL_STORE_DIR, and the
 // scripts' own (RATE, SECONDS, CLIENTS, SUBSCRIBE…).
@@ -25,11 +25,7 @@ const run = (script) =>
 
 const samples = { fanout: [], tickToSocket: [] };
 for (let i = 0; i < RUNS; i++) samples.fanout.push(...run('fanout.mjs'));
-if (process.env.MODEL_STORE_DIR) {
-  for (let i = 0; i < RUNS; i++) samples.tickToSocket.push(...run('tick-to-socket.mjs'));
-} else {
-  console.error('tick-to-socket skipped: MODEL_STORE_DIR (a store with a promoted model) is not set');
-}
+for (let i = 0; i < RUNS; i++) samples.tickToSocket.push(...run('tick-to-socket.mjs'));
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, load ${loadavg()[0].toFixed(1)}`;
 mkdirSync(join(OUT, '..'), { recursive: true });

@@ -2,8 +2,9 @@
 // the broker on this machine, CLIENTS socket.io clients (in CLIENT_PROCS processes). Ticks go into `ticks.raw` at
 // RATE/s, each stamped with the wall-clock time it is handed to the producer as its event time; a client's latency
 // for a `prediction` is receipt time − that event time (ms resolution on the tick side: ±1 ms).
-// The predictor needs a promoted model: MODEL_STORE_DIR (a model store with one promoted version) is required.
-// Prints one JSON line. Usage: MODEL_STORE_DIR=... node bench/publisher/tick-to-socket.mjs (after npm run build).
+// The predictor serves MODEL_STORE_DIR's promoted model, or else an untrained GRU of the serving shape (make-model.mjs:
+// the real serving cost, meaningless predictions). Prints one JSON line.
+// Usage: node bench/publisher/tick-to-socket.mjs (after npm run build).
 // Env: RATE (5000), SECONDS (20), WARMUP_SECONDS (10), CLIENTS (100), CLIENT_PROCS (2), SUBSCRIBE (symbol|all),
 //      PARTITIONS (3), KAFKA_BROKERS, MODEL_STORE_DIR.
 import { randomBytes } from 'node:crypto';
@@ -24,6 +25,7 @@ import {
   stopApp,
   TOPICS,
 } from './lib.mjs';
+import { BENCH_MODEL_VERSION, makeBenchModelStore } from './make-model.mjs';
 
 const RATE = Number(process.env.RATE ?? 5_000);
 const SECONDS = Number(process.env.SECONDS ?? 20);
@@ -38,11 +40,6 @@ const DRAIN_MS = 5_000;
 const SECRET = randomBytes(32).toString('hex');
 const WORK = join(process.env.LAKEHOUSE_WORK ?? join(ROOT, '.work'), 'bench');
 const STAGES = ['ingestor', 'refiner', 'predictor', 'publisher'];
-
-if (!process.env.MODEL_STORE_DIR) {
-  console.error('MODEL_STORE_DIR is required: a model store with a promoted model for the predictor');
-  process.exit(2);
-}
 
 // A random walk per symbol, so the features and the model see something tick-like.
 const prices = new Map(SYMBOLS.map((s, i) => [s, 100 + i * 10]));
@@ -71,6 +68,9 @@ const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartiti
 await producer.connect();
 mkdirSync(WORK, { recursive: true });
 const lake = mkdtempSync(join(WORK, 'pipeline-lake-'));
+const modelStoreDir =
+  process.env.MODEL_STORE_DIR ??
+  (await makeBenchModelStore(join(lake, '..', `${lake.split('/').pop()}-models`)));
 const apps = [];
 try {
   const env = {
@@ -78,7 +78,7 @@ try {
     KAFKA_NAMESPACE: namespace.wire('').slice(0, -1),
     KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
     LAKE_ROOT: lake,
-    MODEL_STORE_DIR: process.env.MODEL_STORE_DIR,
+    MODEL_STORE_DIR: modelStoreDir,
     PUBLISHER_AUTH_SECRET: SECRET,
   };
   for (const stage of STAGES) apps.push(await startApp(stage, env));
@@ -120,6 +120,9 @@ try {
       seconds: SECONDS,
       clients: CLIENTS,
       subscribe: SUBSCRIBE,
+      model: process.env.MODEL_STORE_DIR
+        ? 'promoted in MODEL_STORE_DIR'
+        : `${BENCH_MODEL_VERSION} (untrained, serving shape)`,
       ticksSent: sentMeasured,
       expectedDeliveries: Math.round(sentMeasured * perTick),
       received,
@@ -139,4 +142,5 @@ try {
   await producer.disconnect();
   await admin.disconnect();
   rmSync(lake, { recursive: true, force: true });
+  if (!process.env.MODEL_STORE_DIR) rmSync(modelStoreDir, { recursive: true, force: true });
 }
