@@ -24,7 +24,7 @@ export interface TableStats {
   readonly partitions: readonly PartitionStats[];
 }
 
-const NO_PARTITION = '';
+const NO_PARTITION = '(unpartitioned)';
 
 /** The active files of a `DeltaTable.files()` listing, with the value of `partitionColumn` for each. */
 export function dataFilesOf(listing: Table, partitionColumn: string | undefined): DataFile[] {

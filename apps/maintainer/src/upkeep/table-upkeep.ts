@@ -12,7 +12,13 @@ import { type Table } from 'apache-arrow';
 import { MaintainerError } from '../maintainer-error';
 import { type MaintainedTable } from '../tables/maintained-tables';
 import { decideVacuumRetention, intervalHours } from './retention-guard';
-import { dataFilesOf, planCompaction, type TableStats, tableStatsOf } from './table-stats';
+import {
+  type CompactionPolicy,
+  dataFilesOf,
+  planCompaction,
+  type TableStats,
+  tableStatsOf,
+} from './table-stats';
 import { type UpkeepOperation } from './upkeep-schedule';
 
 /** The part of `DeltaTable` upkeep uses: a port, so the retry and guard logic is tested against a fake. */
@@ -88,6 +94,30 @@ export class TableUpkeep {
 
   async stats(table: MaintainableTable, target: MaintainedTable): Promise<TableStats> {
     return tableStatsOf(dataFilesOf(await table.files(), target.datePartition), this.settings.smallFileBytes);
+  }
+
+  /** What a non-VACUUM operation would do now, in words (VACUUM previews are dry runs). */
+  async preview(
+    table: MaintainableTable,
+    target: MaintainedTable,
+    operation: 'optimize' | 'zorder' | 'checkpoint' | 'log_cleanup',
+  ): Promise<string> {
+    const stats = await this.stats(table, target);
+    switch (operation) {
+      case 'optimize': {
+        const plan = planCompaction(stats, this.compactionPolicy(target));
+        return (
+          `${plan.run ? 'would compact' : 'would skip'}: ${plan.reason}` +
+          (plan.partitions.length > 0 ? ` [${plan.partitions.join(', ')}]` : '')
+        );
+      }
+      case 'zorder':
+        return `would z-order ${stats.files} file(s) by ${(target.zorderBy ?? []).join(', ')}`;
+      case 'checkpoint':
+        return `would checkpoint v${await table.version()}`;
+      case 'log_cleanup':
+        return 'would delete log files older than delta.logRetentionDuration that a checkpoint covers';
+    }
   }
 
   async run(
@@ -187,11 +217,7 @@ export class TableUpkeep {
     request: UpkeepRequest,
     before: TableStats,
   ): Promise<Outcome> {
-    const plan = planCompaction(before, {
-      openPartition: target.datePartition === undefined ? undefined : this.today(),
-      minSmallFiles: this.settings.minSmallFiles,
-      openPartitionSmallFiles: this.settings.openPartitionSmallFiles,
-    });
+    const plan = planCompaction(before, this.compactionPolicy(target));
     if (!plan.run && request.always !== true) {
       return { result: 'skipped', detail: { reason: plan.reason, partitions: plan.partitions } };
     }
@@ -276,6 +302,14 @@ export class TableUpkeep {
       filesDeleted: r.filesDeleted.length,
       retentionHours: decision.retentionHours,
       forced: decision.forced && !dryRun,
+    };
+  }
+
+  private compactionPolicy(target: MaintainedTable): CompactionPolicy {
+    return {
+      openPartition: target.datePartition === undefined ? undefined : this.today(),
+      minSmallFiles: this.settings.minSmallFiles,
+      openPartitionSmallFiles: this.settings.openPartitionSmallFiles,
     };
   }
 
