@@ -4,6 +4,8 @@ import { el } from './dom.js';
 import { formatNumber, formatPercent } from './format.js';
 
 const ALL = '*';
+/** Differences below the third decimal shown are a tie. */
+const TIE_TOLERANCE = 5e-4;
 
 export class AccuracyCards {
   /** @param {HTMLElement} container */
@@ -90,14 +92,19 @@ function fact(label, value, key) {
 }
 
 function versus(label, model, baseline) {
-  const better = typeof model === 'number' && typeof baseline === 'number' && model > baseline;
   return el(
     'tr',
     {},
     el('th', {}, label),
-    el('td', { class: better ? 'better' : 'worse' }, formatNumber(model)),
+    el('td', { class: comparison(model, baseline) }, formatNumber(model)),
     el('td', { class: 'baseline' }, formatNumber(baseline)),
   );
+}
+
+function comparison(model, baseline) {
+  if (typeof model !== 'number' || typeof baseline !== 'number') return 'unknown';
+  if (Math.abs(model - baseline) < TIE_TOLERANCE) return 'tie';
+  return model > baseline ? 'better' : 'worse';
 }
 
 /** A constant predictor's balanced accuracy is 0.5 whenever both classes occur (undefined otherwise). */

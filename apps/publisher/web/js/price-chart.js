@@ -6,6 +6,7 @@ import { usToSeconds } from './format.js';
 const MAX_POINTS_PER_SYMBOL = 20_000;
 const MAX_MARKERS_PER_SYMBOL = 2_000;
 const RENDER_INTERVAL_MS = 200;
+const FIT_ALL_MAX_POINTS = 300;
 
 const PREDICTED_MARKER = { position: 'aboveBar', shape: 'arrowDown', color: '#d97706', text: 'P' };
 const REALIZED_MARKER = { position: 'belowBar', shape: 'arrowUp', color: '#2563eb', text: 'J' };
@@ -101,8 +102,8 @@ export class PriceChart {
       ? [...entry.predicted.values(), ...entry.realized.values()].sort((a, b) => a.time - b.time)
       : [];
     this.markers.setMarkers(points.length > 0 ? markers : []);
-    if (this.fitPending && points.length > 0) {
-      // A newly selected symbol starts with all its points in view; afterwards the user's zoom is kept.
+    if (points.length > 0 && (this.fitPending || points.length <= FIT_ALL_MAX_POINTS)) {
+      // A newly selected symbol, or a short history, is shown whole; past that the view follows the latest points.
       this.chart.timeScale().fitContent();
       this.fitPending = false;
     }

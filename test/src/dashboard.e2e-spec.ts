@@ -1,0 +1,214 @@
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import {
+  chromiumAvailable,
+  CHROMIUM_PATH,
+  DashboardTab,
+  launchChromium,
+} from './dashboard/dashboard-browser';
+import { MODEL_VERSION, PublisherHarness, type TestEvent, testEvent } from './dashboard/publisher-harness';
+
+const SYMBOL = 'SPX';
+const OTHER_SYMBOL = 'NDX';
+const PAGE_TIMEOUT_MS = 30_000;
+/** Every third event is a predicted jump. */
+const jumpEvery3 = (n: number): 0 | 1 => (n % 3 === 0 ? 1 : 0);
+const events = (from: number, count: number, symbol = SYMBOL): TestEvent[] =>
+  Array.from({ length: count }, (_, i) => testEvent(from + i, symbol, jumpEvery3(from + i)));
+
+// Batch A lands in Gold (version `versionA`), then A's outcomes, then batch B; batch C arrives while the page is open.
+const BATCH_A = events(0, 6);
+const BATCH_B = events(6, 6);
+const BATCH_C = events(12, 9);
+const OTHER = events(0, 3, OTHER_SYMBOL);
+/** A's realized jumps: its even events. */
+const realizedJump = (e: TestEvent): 0 | 1 => (e.n % 2 === 0 ? 1 : 0);
+const jumps = (list: readonly TestEvent[]) => list.filter((e) => e.predictedLabel === 1).length;
+
+const skip = chromiumAvailable()
+  ? false
+  : `${CHROMIUM_PATH} is absent (apt-get install chromium); browser test skipped`;
+
+describe(
+  'the dashboard in headless Chromium, served by the real publisher',
+  { timeout: 180_000, skip },
+  () => {
+    let publisher: PublisherHarness;
+    let browser: Browser;
+    let versionA: number;
+    let dashboard: DashboardTab | undefined;
+
+    before(async () => {
+      publisher = await PublisherHarness.start();
+      browser = await launchChromium();
+
+      await publisher.publishPredictions([...BATCH_A, ...OTHER]);
+      versionA = await publisher.goldVersionWhere('batch A in Gold', SYMBOL, (rows) =>
+        BATCH_A.every((e) => rows.has(e.eventId)),
+      );
+      await publisher.publishOutcomes(BATCH_A, realizedJump);
+      await publisher.goldVersionWhere('A resolved in Gold', SYMBOL, (rows) =>
+        BATCH_A.every((e) => rows.get(e.eventId)?.actualLabel === realizedJump(e)),
+      );
+      await publisher.publishPredictions(BATCH_B);
+      await publisher.goldVersionWhere('batch B in Gold', SYMBOL, (rows) =>
+        BATCH_B.every((e) => rows.has(e.eventId)),
+      );
+    });
+
+    after(async () => {
+      await dashboard?.close();
+      await browser?.close();
+      await publisher?.stop();
+    });
+
+    it('refuses a bad token with a clear message and a token input', async () => {
+      const tab = await DashboardTab.open(browser, `${publisher.app.url}/?token=not-a-jwt`);
+      try {
+        await tab.until('the auth panel', `!document.querySelector('#auth-panel').hidden`, PAGE_TIMEOUT_MS);
+        assert.equal(await tab.attribute('#auth-message', 'data-code'), 'AUTH_INVALID');
+        assert.match((await tab.page.locator('#auth-message').textContent()) ?? '', /refused/);
+        assert.equal(await tab.attribute('#connection-status', 'data-state'), 'unauthorized');
+        assert.ok(await tab.page.locator('#token-input').isVisible(), 'a token input is offered');
+      } finally {
+        await tab.close();
+      }
+    });
+
+    it('loads, authenticates with the ?token= it then removes from the address bar, and shows Gold', async () => {
+      dashboard = await DashboardTab.open(
+        browser,
+        `${publisher.app.url}/?symbol=${SYMBOL}&token=${publisher.token}`,
+      );
+      const tab = dashboard;
+      assert.equal(
+        new URL(tab.page.url()).searchParams.has('token'),
+        false,
+        'the token left the address bar',
+      );
+      await tab.until(
+        'live',
+        `document.querySelector('#connection-status').dataset.state === 'connected'`,
+        PAGE_TIMEOUT_MS,
+      );
+      assert.ok(await tab.page.locator('#auth-panel').isHidden());
+      await tab.until(
+        `the ${BATCH_A.length + BATCH_B.length} Gold rows of ${SYMBOL}`,
+        `document.querySelectorAll('#audit-gold tr').length === ${BATCH_A.length + BATCH_B.length}`,
+        PAGE_TIMEOUT_MS,
+      );
+      assert.deepEqual(
+        await tab.goldRowIds(),
+        [...BATCH_A, ...BATCH_B].map((e) => e.eventId),
+      );
+      const resolved = await tab.page.locator('#audit-gold tr:not(.pending)').count();
+      assert.equal(resolved, BATCH_A.length, "A's outcomes are in the table");
+    });
+
+    it('marks the predicted and realized jumps from Gold, then each live prediction as it arrives', async () => {
+      const tab = dashboard;
+      assert.ok(tab, 'the dashboard is open');
+      const fromGold = jumps(BATCH_A) + jumps(BATCH_B);
+      await tab.until(
+        `${fromGold} predicted-jump markers from Gold`,
+        `document.querySelector('#chart').dataset.predictedMarkers === '${fromGold}'`,
+        PAGE_TIMEOUT_MS,
+      );
+      const realized = BATCH_A.filter((e) => realizedJump(e) === 1).length;
+      await tab.until(
+        `${realized} realized-jump markers`,
+        `document.querySelector('#chart').dataset.realizedMarkers === '${realized}'`,
+        PAGE_TIMEOUT_MS,
+      );
+
+      await publisher.publishPredictions(BATCH_C);
+      const total = fromGold + jumps(BATCH_C);
+      await tab.until(
+        `${total} predicted-jump markers once batch C arrived live`,
+        `document.querySelector('#chart').dataset.predictedMarkers === '${total}'`,
+        PAGE_TIMEOUT_MS,
+      );
+      await tab.until(
+        `${BATCH_C.length} live rows`,
+        `document.querySelectorAll('#audit-live tr').length === ${BATCH_C.length}`,
+        PAGE_TIMEOUT_MS,
+      );
+      assert.ok(Number(await tab.attribute('#chart', 'data-points')) > 0, 'the price line has points');
+      await publisher.goldVersionWhere('batch C in Gold', SYMBOL, (rows) =>
+        BATCH_C.every((e) => rows.has(e.eventId)),
+      );
+    });
+
+    it('shows an accuracy card with n, the base rate, the model version and the majority baseline', async () => {
+      const tab = dashboard;
+      assert.ok(tab, 'the dashboard is open');
+      const card = `#accuracy-cards [data-testid="accuracy-card"][data-model="${MODEL_VERSION}"][data-scope="${SYMBOL}"]`;
+      await tab.until(
+        `the ${SYMBOL} card over A's ${BATCH_A.length} resolved predictions`,
+        `document.querySelector('${card} [data-field="n"]')?.textContent === '${BATCH_A.length}'`,
+        PAGE_TIMEOUT_MS,
+      );
+      const realizedRate = BATCH_A.filter((e) => realizedJump(e) === 1).length / BATCH_A.length;
+      assert.equal(
+        await tab.page.locator(`${card} [data-field="base-rate"]`).textContent(),
+        `${(realizedRate * 100).toFixed(1)}%`,
+      );
+      const baselines = await tab.page.locator(`${card} td.baseline`).allTextContents();
+      assert.equal(baselines.length, 3, 'a baseline beside each of the model numbers');
+      assert.ok(
+        baselines.every((text) => /^-?\d\.\d{3}$/.test(text)),
+        `baselines are numbers: ${baselines.join(', ')}`,
+      );
+    });
+
+    it('shows the older Gold version when the picker selects it (time-travel audit)', async () => {
+      const tab = dashboard;
+      assert.ok(tab, 'the dashboard is open');
+      await tab.page.locator('#history-refresh').click();
+      await tab.until(
+        `version ${versionA} in the picker`,
+        `[...document.querySelector('#version-select').options].some((o) => o.value === '${versionA}')`,
+        PAGE_TIMEOUT_MS,
+      );
+      await tab.page.locator('#version-select').selectOption(String(versionA));
+      await tab.until(
+        `the table at version ${versionA}`,
+        `document.querySelector('#audit-table').dataset.view === 'version' && ` +
+          `document.querySelectorAll('#audit-gold tr').length === ${BATCH_A.length}`,
+        PAGE_TIMEOUT_MS,
+      );
+      assert.deepEqual(
+        await tab.goldRowIds(),
+        BATCH_A.map((e) => e.eventId),
+      );
+      assert.equal(
+        await tab.page.locator('#audit-gold tr.pending').count(),
+        BATCH_A.length,
+        'unresolved back then',
+      );
+      assert.equal(await tab.page.locator('#audit-live tr').count(), 0, 'no live rows in a past version');
+      assert.match(
+        (await tab.page.locator('#audit-caption').textContent()) ?? '',
+        new RegExp(`version ${versionA}`),
+      );
+
+      await tab.page.locator('#version-select').selectOption('live');
+      await tab.until(
+        'the latest table again',
+        `document.querySelector('#audit-table').dataset.view === 'live' && ` +
+          `document.querySelectorAll('#audit-gold tr').length === ${BATCH_A.length + BATCH_B.length + BATCH_C.length}`,
+        PAGE_TIMEOUT_MS,
+      );
+    });
+
+    it('keeps a screenshot of the dashboard as a test artifact', async () => {
+      const tab = dashboard;
+      assert.ok(tab, 'the dashboard is open');
+      const path = await tab.screenshot('dashboard.png');
+      assert.ok(statSync(path).size > 10_000, `${path} holds a real screenshot`);
+      assert.deepEqual(tab.problems, [], 'no page errors or console errors');
+    });
+  },
+);
