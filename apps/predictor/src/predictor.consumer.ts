@@ -38,8 +38,9 @@ export class PredictorConsumer {
         letters.push(deadLetterOf(record, { code: 'BUS_DECODE_FAILED', message: reason }));
       }
     }
-    if (letters.length > 0) await this.deadLetters.send(letters);
     const summary = await this.service.predict(inputs, receivedAtMs);
+    // After the predictions: a batch retried because no model was loaded yet must not dead-letter twice.
+    if (letters.length > 0) await this.deadLetters.send(letters);
     this.log.debug(
       { msg: 'batch scored', records: batch.records.length, ...summary },
       PredictorConsumer.name,
