@@ -3,6 +3,7 @@ import { DEFAULT_FEATURE_CONFIG, type FeatureConfig, featureNames } from '@lakeh
 import {
   BRONZE_QUARANTINE,
   BRONZE_TICKS,
+  GOLD_PREDICTIONS,
   SILVER_QUARANTINE,
   silverTicksTable,
   tableUri,
@@ -15,8 +16,8 @@ export interface TableRef {
   readonly path: string;
 }
 
-/** Where `gold.predictions` lives until the publisher's table definition is the one to import. */
-export const GOLD_PREDICTIONS_REF: TableRef = { name: 'gold.predictions', path: 'gold/predictions' };
+/** `gold.predictions`, as the publisher defines it. */
+export const GOLD_PREDICTIONS_REF: TableRef = { name: GOLD_PREDICTIONS.name, path: GOLD_PREDICTIONS.path };
 
 export interface VerificationOptions {
   /** Directory or object-store URL of the lake. */

@@ -10,13 +10,13 @@ import {
   type BronzeSource,
   type BronzeTickRow,
   DeltaLake,
+  GOLD_PREDICTIONS,
+  type GoldPredictionRow,
   SILVER_QUARANTINE,
   type SilverRejectRow,
   type SilverTickRow,
   silverTicksTable,
-  type TableDefinition,
   toArrow,
-  utcDateOf,
 } from '@lakehouse/lake';
 import { bronzeRowEventId } from './bronze-silver-accounting.check';
 import { type CheckName, type CheckResult, verificationExitCode } from './check-result';
@@ -33,29 +33,40 @@ const TICKS = 6;
 const BAD_PRICE = -1;
 const PROBABILITY = 0.7;
 
-interface GoldRow {
-  readonly eventId: string;
-  readonly symbol: string;
-  readonly price: number | null;
-  readonly probability: number | null;
-  readonly eventTimeUs: bigint;
-}
+const GOLD = GOLD_PREDICTIONS;
 
-/** A stand-in for the publisher's `gold.predictions`: the columns the checks read. */
-const GOLD: TableDefinition<GoldRow> = {
-  name: 'gold.predictions',
-  path: 'gold/predictions',
-  columns: [
-    { name: 'event_id', kind: 'utf8', nullable: false },
-    { name: 'symbol', kind: 'utf8', nullable: false },
-    { name: 'price', kind: 'f64', nullable: true },
-    { name: 'probability', kind: 'f64', nullable: true },
-    { name: 'event_date', kind: 'utf8', nullable: false },
-  ],
-  partitionColumns: ['event_date'],
-  properties: { 'delta.deletedFileRetentionDuration': 'interval 7 days' },
-  toColumns: (r) => [r.eventId, r.symbol, r.price, r.probability, utcDateOf(r.eventTimeUs)],
-};
+/** A gold row with the prediction side filled (or only the outcome side, when `predicted` is false). */
+function goldRow(t: RawTick, predicted = true): GoldPredictionRow {
+  return {
+    eventId: idOf(t),
+    symbol: t.symbol,
+    eventTimeUs: t.eventTimeUs,
+    prediction: predicted
+      ? {
+          price: t.price,
+          probability: PROBABILITY,
+          predictedLabel: 1,
+          threshold: 0.5,
+          modelVersion: 'm1',
+          backend: 'test',
+          modelLabelVersion: 'labels-v1',
+          silverVersion: 1n,
+          predictedTimeUs: REFINED_US,
+        }
+      : null,
+    outcome: predicted
+      ? null
+      : {
+          realizedReturn: 0.01,
+          actualLabel: 1,
+          labelThreshold: 0.005,
+          labelVersion: 'labels-v1',
+          horizonEventId: idOf(t),
+          outcomeSilverVersion: 1n,
+          resolvedTimeUs: REFINED_US,
+        },
+  };
+}
 
 function tick(i: number, price = 100 + i): RawTick {
   return {
@@ -150,13 +161,7 @@ describe('runVerification', () => {
     // With L = 2 every tick from the second on has a window.
     await lake.append(
       GOLD,
-      good.slice(1).map((t) => ({
-        eventId: idOf(t),
-        symbol: t.symbol,
-        price: t.price,
-        probability: PROBABILITY,
-        eventTimeUs: t.eventTimeUs,
-      })),
+      good.slice(1).map((t) => goldRow(t)),
       [],
     );
   });
@@ -206,19 +211,7 @@ describe('runVerification', () => {
       [],
     );
     // Its outcome arrived first: a gold row without the prediction side does not count as predicted.
-    await lake.append(
-      GOLD,
-      [
-        {
-          eventId: idOf(unpredicted),
-          symbol: 'AAPL',
-          price: null,
-          probability: null,
-          eventTimeUs: unpredicted.eventTimeUs,
-        },
-      ],
-      [],
-    );
+    await lake.append(GOLD, [goldRow(unpredicted, false)], []);
     const completeness = find(await verify(), 'gold_completeness', 'silver.ticks→gold.predictions');
     assert.equal(completeness.violations, 1);
     assert.deepEqual(completeness.samples, [idOf(unpredicted)]);
@@ -241,11 +234,7 @@ describe('runVerification', () => {
 
   it('fails the time-travel check once version N−1 has lost its files', async () => {
     const gold = await DeltaTable.open(join(root, GOLD.path));
-    await gold.overwrite(
-      toArrow(GOLD, [
-        { eventId: 'x', symbol: 'AAPL', price: 1, probability: PROBABILITY, eventTimeUs: FIRST_US },
-      ]),
-    );
+    await gold.overwrite(toArrow(GOLD, [goldRow(tick(TICKS + 9))]));
     assert.equal(find(await verify({ checks: ['time_travel'] }), 'time_travel', 'gold.predictions').ok, true);
     await gold.vacuum({ retentionHours: 0, enforceRetention: false });
     const travel = find(await verify({ checks: ['time_travel'] }), 'time_travel', 'gold.predictions');

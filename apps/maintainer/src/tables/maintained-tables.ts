@@ -2,11 +2,13 @@ import { DEFAULT_FEATURE_CONFIG, featureNames } from '@lakehouse/domain';
 import {
   BRONZE_QUARANTINE,
   BRONZE_TICKS,
+  GOLD_ACCURACY,
+  GOLD_BARS_1M,
+  GOLD_PREDICTIONS,
   OPS_MAINTENANCE_RUNS,
   SILVER_QUARANTINE,
   silverTicksTable,
 } from '@lakehouse/lake';
-import { GOLD_PREDICTIONS_REF } from '@lakehouse/verification';
 
 /** A table the maintainer keeps: where it lives and how its files are best laid out. */
 export interface MaintainedTable {
@@ -22,18 +24,20 @@ export interface MaintainedTable {
 
 const SILVER_TICKS = silverTicksTable(featureNames(DEFAULT_FEATURE_CONFIG));
 
-/**
- * Every table of the lake. Gold's other tables are named by path here (their definitions live with the publisher),
- * so the maintainer keeps them as soon as they exist and skips them before.
- */
+/** Every table of the lake. A table that does not exist yet is passed over until it does. */
 export const MAINTAINED_TABLES: readonly MaintainedTable[] = [
   { name: BRONZE_TICKS.name, path: BRONZE_TICKS.path, datePartition: 'event_date' },
   { name: BRONZE_QUARANTINE.name, path: BRONZE_QUARANTINE.path, datePartition: 'ingest_date' },
   { name: SILVER_TICKS.name, path: SILVER_TICKS.path, datePartition: 'event_date', zorderBy: ['symbol'] },
   { name: SILVER_QUARANTINE.name, path: SILVER_QUARANTINE.path, datePartition: 'event_date' },
-  { ...GOLD_PREDICTIONS_REF, datePartition: 'event_date', zorderBy: ['symbol'] },
-  { name: 'gold.accuracy', path: 'gold/accuracy' },
-  { name: 'gold.bars_1m', path: 'gold/bars_1m', datePartition: 'bar_date', zorderBy: ['symbol'] },
+  {
+    name: GOLD_PREDICTIONS.name,
+    path: GOLD_PREDICTIONS.path,
+    datePartition: 'event_date',
+    zorderBy: ['symbol'],
+  },
+  { name: GOLD_ACCURACY.name, path: GOLD_ACCURACY.path },
+  { name: GOLD_BARS_1M.name, path: GOLD_BARS_1M.path, datePartition: 'bar_date', zorderBy: ['symbol'] },
   { name: OPS_MAINTENANCE_RUNS.name, path: OPS_MAINTENANCE_RUNS.path },
 ];
 
