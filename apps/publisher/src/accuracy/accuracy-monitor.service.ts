@@ -60,7 +60,13 @@ export class AccuracyMonitor implements OnApplicationBootstrap, OnApplicationShu
     try {
       if (this.options.writer && this.dirty) {
         this.dirty = false;
-        await this.job.recompute(this.clock.now());
+        try {
+          await this.job.recompute(this.clock.now());
+        } catch (error) {
+          // A conflict with another replica's recompute, or a transient read error: try again next round.
+          this.dirty = true;
+          throw error;
+        }
       }
       await this.publish();
     } catch (error) {

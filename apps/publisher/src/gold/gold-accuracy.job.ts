@@ -10,6 +10,8 @@ import { type Table as ArrowTable } from 'apache-arrow';
 import { GoldReader, LATEST, recordsOf } from './gold-reader';
 
 const MICROS_PER_MILLI = 1000n;
+/** The txn of `gold.accuracy`: the `gold.predictions` version its rows were computed at. */
+export const ACCURACY_APP_ID = 'publisher:accuracy';
 
 /**
  * Recomputes `gold.accuracy` from resolved `gold.predictions` rows only (a prediction and a realized label both
@@ -30,9 +32,14 @@ export class GoldAccuracyJob {
     await this.lake.ensureTable(GOLD_ACCURACY);
   }
 
-  /** Computes and upserts; returns the rows written (none while no event is resolved). */
+  /**
+   * Computes and upserts; returns the rows written (none while no event is resolved, or when `gold.accuracy` already
+   * holds the metrics of this `gold.predictions` version). The commit records the predictions version it covers as a
+   * txn, read-version checked: two replicas recomputing at once cannot both land (the later one conflicts).
+   */
   async recompute(now: Date): Promise<GoldAccuracyRow[]> {
     const n = this.windowSize;
+    const covered = await this.lake.transactionVersions(GOLD_ACCURACY, [ACCURACY_APP_ID]);
     const { rows, version } = await this.reader.query(
       'gold.predictions',
       LATEST,
@@ -44,11 +51,19 @@ export class GoldAccuracyJob {
         `FROM ${t} WHERE actual_label IS NOT NULL AND predicted_label IS NOT NULL AND model_version IS NOT NULL` +
         `) w WHERE rn <= ${n}`,
     );
+    const stored = covered.versions.get(ACCURACY_APP_ID);
+    if (stored !== undefined && stored >= BigInt(version)) return [];
     const scoped = accuracyByScope(resolvedOf(rows));
     if (scoped.length === 0) return [];
     const asOfUs = BigInt(now.getTime()) * MICROS_PER_MILLI;
     const out = scoped.map((s) => accuracyRow(s, n, BigInt(version), asOfUs));
-    await this.lake.merge(GOLD_ACCURACY, out, GOLD_ACCURACY_MERGE, []);
+    await this.lake.merge(
+      GOLD_ACCURACY,
+      out,
+      GOLD_ACCURACY_MERGE,
+      [{ appId: ACCURACY_APP_ID, version: BigInt(version) }],
+      covered.readVersion === undefined ? {} : { readVersion: covered.readVersion },
+    );
     return out;
   }
 }

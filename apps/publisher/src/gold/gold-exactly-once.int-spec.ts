@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Prediction, type TickOutcome } from '@lakehouse/bus';
 import { DeltaTable } from '@lakehouse/delta';
-import { DeltaLake, GOLD_PREDICTIONS, isCommitConflict } from '@lakehouse/lake';
+import { DeltaLake, GOLD_ACCURACY, GOLD_PREDICTIONS, isCommitConflict } from '@lakehouse/lake';
 import { GoldAccuracyJob } from './gold-accuracy.job';
 import { goldAppId, GoldExactlyOnce } from './gold-exactly-once';
 import { GoldReader } from './gold-reader';
@@ -176,5 +176,8 @@ describe('GoldExactlyOnce on Delta tables', () => {
     assert.equal(overall.accuracy, 2 / 3);
     assert.equal(overall.baselineAccuracy, 2 / 3);
     assert.deepEqual(written.map((r) => r.scope).sort(), ['*', 'DJI', 'SPX']);
+    const accuracyVersion = await lake.latestVersion(GOLD_ACCURACY);
+    assert.deepEqual(await job.recompute(new Date()), [], 'nothing new at the same gold.predictions version');
+    assert.equal(await lake.latestVersion(GOLD_ACCURACY), accuracyVersion);
   });
 });
