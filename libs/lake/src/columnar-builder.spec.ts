@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
-import { type ByteRange, ColumnarBatchBuilder, type ColumnSpec } from './columnar-builder';
+import { bulkRows, type ByteRange, ColumnarBatchBuilder, type ColumnSpec, IN_BULK } from './columnar-builder';
 
 interface Row {
   s: string;
@@ -107,5 +107,80 @@ describe('ColumnarBatchBuilder', () => {
   it('refuses a 64-bit value given as a number beyond the safe integers', () => {
     const builder = new ColumnarBatchBuilder<Row>(COLUMNS, (r) => [r.s, r.b, r.f, r.i, 2 ** 60, r.t, r.ok]);
     assert.throws(() => builder.append(rowAt(1)), /column big takes bigints or safe integers/);
+  });
+  describe('bulk runs', () => {
+    const BULK_COLUMNS = COLUMNS.filter((c) => c.kind !== 'bool');
+    const pick = (r: Row): unknown[] => [r.s, r.b, r.f, r.i, r.big, r.t];
+    /** Rows `from..to` laid out as a loader would: columns of typed arrays, with validity bitmaps. */
+    function runOf(rows: readonly Row[]): readonly unknown[] {
+      const n = rows.length;
+      const text = rows.map((r) => Buffer.from(r.s));
+      const offsets = (parts: readonly (Uint8Array | null)[]): Int32Array => {
+        const o = new Int32Array(n + 1);
+        parts.forEach((p, k) => (o[k + 1] = o[k]! + (p?.length ?? 0)));
+        return o;
+      };
+      const validity = (present: (r: Row) => boolean): Uint8Array => {
+        const v = new Uint8Array((n + 7) >> 3);
+        rows.forEach((r, k) => {
+          if (present(r)) v[k >> 3]! |= 1 << (k & 7);
+        });
+        return v;
+      };
+      return bulkRows(n, [
+        { bytes: Buffer.concat(text), offsets: offsets(text) },
+        {
+          bytes: Buffer.concat(rows.map((r) => r.b ?? new Uint8Array(0))),
+          offsets: offsets(rows.map((r) => r.b)),
+          validity: validity((r) => r.b !== null),
+          nullCount: rows.filter((r) => r.b === null).length,
+        },
+        { values: Float64Array.from(rows, (r) => r.f) },
+        {
+          values: Int32Array.from(rows, (r) => r.i ?? 0),
+          validity: validity((r) => r.i !== null),
+          nullCount: rows.filter((r) => r.i === null).length,
+        },
+        { values: BigInt64Array.from(rows, (r) => r.big) },
+        {
+          values: BigInt64Array.from(rows, (r) => r.t ?? 0n),
+          validity: validity((r) => r.t !== null),
+          nullCount: rows.filter((r) => r.t === null).length,
+        },
+      ]);
+    }
+    const rows = [...Array(100).keys()].map(rowAt);
+    const RUN_FROM = 10;
+    const RUN_TO = 70;
+
+    it('write a run handed over in columns exactly like the same rows appended one by one', () => {
+      const reference = new ColumnarBatchBuilder<Row>(BULK_COLUMNS, pick);
+      const mixed = new ColumnarBatchBuilder<Row>(BULK_COLUMNS, (r) => {
+        const k = rows.indexOf(r);
+        if (k === RUN_FROM) return runOf(rows.slice(RUN_FROM, RUN_TO));
+        return k > RUN_FROM && k < RUN_TO ? IN_BULK : pick(r);
+      });
+      for (const row of rows) [reference, mixed].forEach((b) => b.append(row));
+      assert.equal(mixed.length, rows.length);
+      const [want, got] = [reference, mixed].map((b) => tableFromIPC(tableToIPC(b.finish())));
+      assert.equal(got!.batches.length, 3);
+      assert.deepEqual(
+        got!.toArray().map((r) => JSON.stringify(r, (_, v: unknown) => (typeof v === 'bigint' ? `${v}` : v))),
+        want!
+          .toArray()
+          .map((r) => JSON.stringify(r, (_, v: unknown) => (typeof v === 'bigint' ? `${v}` : v))),
+      );
+    });
+
+    it('refuse rows that leave a run short, or claim a run that was never opened', () => {
+      const short = new ColumnarBatchBuilder<Row>(BULK_COLUMNS, (r) =>
+        r === rows[0] ? runOf(rows.slice(0, 3)) : IN_BULK,
+      );
+      short.append(rows[0]!);
+      short.append(rows[1]!);
+      assert.throws(() => short.finish(), /1 rows of a bulk run are missing/);
+      const orphan = new ColumnarBatchBuilder<Row>(BULK_COLUMNS, () => IN_BULK);
+      assert.throws(() => orphan.append(rows[0]!), /no run is open/);
+    });
   });
 });

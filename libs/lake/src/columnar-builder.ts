@@ -263,12 +263,54 @@ class ColumnBuffer {
 }
 
 /**
+ * One column of many rows already laid out as Arrow lays it out, for {@link BulkRows}: `values` for numeric kinds
+ * (`Float64Array` for f64, `Int32Array` for i32, `BigInt64Array` for i64 and timestamp_us), `bytes` + `offsets`
+ * (length + 1 entries) for utf8 and binary. `validity` is Arrow's bitmap (bit set = present), absent when no value
+ * is null. The builder wraps these arrays; it does not copy them.
+ */
+export interface ColumnChunk {
+  readonly values?: Float64Array | Int32Array | BigInt64Array;
+  readonly bytes?: Uint8Array;
+  readonly offsets?: Int32Array;
+  readonly validity?: Uint8Array;
+  readonly nullCount?: number;
+}
+
+interface BulkRun {
+  readonly length: number;
+  readonly columns: readonly ColumnChunk[];
+}
+
+const BULK_RUN = Symbol('bulk run');
+
+/**
+ * What `extract` may return, instead of one row's values, for the first row of a run of rows that a bulk loader
+ * has already laid out column by column: the whole run, `length` rows. Each of the run's other rows must then
+ * extract to {@link IN_BULK}, so that the rows handed over and the rows written stay the same. (An array, so that
+ * a table definition's `toColumns` can return it.)
+ */
+export function bulkRows(length: number, columns: readonly ColumnChunk[]): readonly unknown[] {
+  const run: BulkRun = { length, columns };
+  return Object.freeze(Object.assign([] as unknown[], { [BULK_RUN]: run }));
+}
+
+/** What `extract` returns for a row that an earlier {@link bulkRows} run already carried. */
+export const IN_BULK: readonly unknown[] = Object.freeze([]);
+
+/**
  * Builds one Arrow record batch row by row, straight into typed arrays: no per-value objects, so a million rows
- * cost a few typed-array copies rather than a million Arrow builder calls.
+ * cost a few typed-array copies rather than a million Arrow builder calls. A bulk loader can hand over runs of
+ * rows already in columns ({@link bulkRows}); the table then has one record batch per run.
  */
 export class ColumnarBatchBuilder<Row extends object> {
-  private readonly buffers: ColumnBuffer[];
+  private buffers: ColumnBuffer[];
   private rows = 0;
+  /** Rows of the record batches already cut (bulk runs, and the row-by-row rows before them). */
+  private readonly batches: RecordBatch[] = [];
+  private batchedRows = 0;
+  /** Rows of the current bulk run still to come as {@link IN_BULK}. */
+  private bulkPending = 0;
+  private readonly schema: Schema;
 
   /**
    * @param extract a row's values in column order. The builder copies them before it calls `extract` again, so a
@@ -279,27 +321,119 @@ export class ColumnarBatchBuilder<Row extends object> {
     private readonly extract: (row: Row) => readonly unknown[],
   ) {
     this.buffers = columns.map((c) => new ColumnBuffer(c));
+    this.schema = arrowSchemaOf(columns);
   }
 
   get length(): number {
-    return this.rows;
+    return this.batchedRows + this.rows;
   }
 
   append(row: Row): void {
     const values = this.extract(row);
+    if (values === IN_BULK) {
+      if (this.bulkPending === 0) throw new Error('a row said it was in a bulk run, but no run is open');
+      this.bulkPending -= 1;
+      return;
+    }
+    if (this.bulkPending > 0) throw new Error(`${this.bulkPending} rows of a bulk run are missing`);
+    const run = (values as { [BULK_RUN]?: BulkRun })[BULK_RUN];
+    if (run !== undefined) {
+      this.appendBulk(run);
+      return;
+    }
     for (let c = 0; c < this.buffers.length; c++) this.buffers[c]!.push(values[c]);
     this.rows += 1;
   }
 
   /** The rows so far as an Arrow table with exactly the declared schema. */
   finish(): Table {
-    const schema = arrowSchemaOf(this.columns);
+    if (this.bulkPending > 0) throw new Error(`${this.bulkPending} rows of a bulk run are missing`);
+    if (this.batches.length === 0) return new Table([this.rowBatch()]);
+    if (this.rows > 0) this.cutRows();
+    return new Table(this.batches);
+  }
+
+  private appendBulk(bulk: BulkRun): void {
+    if (bulk.columns.length !== this.columns.length) {
+      throw new TypeError(`a bulk run has ${bulk.columns.length} columns, the table ${this.columns.length}`);
+    }
+    if (this.rows > 0) this.cutRows();
+    const children = this.columns.map((spec, c) => chunkData(spec, bulk.columns[c]!, bulk.length));
     const struct = makeData({
-      type: new Struct(schema.fields),
+      type: new Struct(this.schema.fields),
+      length: bulk.length,
+      nullCount: 0,
+      children,
+    });
+    this.batches.push(new RecordBatch(this.schema, struct));
+    this.batchedRows += bulk.length;
+    this.bulkPending = bulk.length - 1;
+  }
+
+  /** Closes the row-by-row rows so far into a record batch, so that a bulk run can follow them in order. */
+  private cutRows(): void {
+    this.batches.push(this.rowBatch());
+    this.batchedRows += this.rows;
+    this.rows = 0;
+    this.buffers = this.columns.map((c) => new ColumnBuffer(c));
+  }
+
+  private rowBatch(): RecordBatch {
+    const struct = makeData({
+      type: new Struct(this.schema.fields),
       length: this.rows,
       nullCount: 0,
       children: this.buffers.map((b) => b.toData()),
     });
-    return new Table([new RecordBatch(schema, struct)]);
+    return new RecordBatch(this.schema, struct);
+  }
+}
+
+/** Arrow data over a bulk column's arrays, after checking they fit the column. */
+function chunkData(spec: ColumnSpec, chunk: ColumnChunk, length: number): Data {
+  const nullCount = chunk.nullCount ?? 0;
+  const bad = (why: string): TypeError => new TypeError(`bulk column ${spec.name}: ${why}`);
+  if (nullCount > 0 && (!spec.nullable || chunk.validity === undefined)) {
+    throw bad(spec.nullable ? 'nulls without a validity bitmap' : 'nulls in a non-nullable column');
+  }
+  const nullBitmap = nullCount > 0 ? chunk.validity : undefined;
+  const type = arrowTypeOf(spec.kind);
+  switch (spec.kind) {
+    case 'utf8':
+    case 'binary':
+      if (chunk.bytes === undefined || chunk.offsets === undefined || chunk.offsets.length < length + 1) {
+        throw bad(`needs bytes and ${length + 1} offsets`);
+      }
+      return makeData({
+        type: type as Utf8,
+        length,
+        nullCount,
+        nullBitmap,
+        data: chunk.bytes,
+        valueOffsets: chunk.offsets.subarray(0, length + 1),
+      });
+    case 'f64':
+    case 'i32':
+    case 'i64':
+    case 'timestamp_us': {
+      const expected = {
+        f64: Float64Array,
+        i32: Int32Array,
+        i64: BigInt64Array,
+        timestamp_us: BigInt64Array,
+      }[spec.kind];
+      if (!(chunk.values instanceof expected) || chunk.values.length < length) {
+        throw bad(`needs a ${expected.name} of ${length} values`);
+      }
+      return makeData({
+        type: type as Float64,
+        length,
+        nullCount,
+        nullBitmap,
+        data: chunk.values.subarray(0, length) as Float64Array,
+      });
+    }
+    case 'bool':
+      throw bad('bool columns are not taken in bulk');
   }
 }

@@ -1,9 +1,12 @@
 export {
   arrowSchemaOf,
+  bulkRows,
   type ByteRange,
+  type ColumnChunk,
   ColumnarBatchBuilder,
   type ColumnKind,
   type ColumnSpec,
+  IN_BULK,
 } from './columnar-builder';
 export {
   type AnyTable,
