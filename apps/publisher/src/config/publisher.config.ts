@@ -58,8 +58,6 @@ export const publisherConfigSchema = z
     DRIFT_CONSECUTIVE: z.coerce.number().int().min(1).max(10_000).default(3),
     /** Drift: resolved events the window must hold before the rule judges. */
     DRIFT_MIN_WINDOW: z.coerce.number().int().min(1).max(1_000_000).default(200),
-    /** Largest page of `/api/gold/*`. */
-    API_MAX_LIMIT: z.coerce.number().int().min(1).max(10_000).default(1_000),
   })
   .superRefine(checkKafkaAuth);
 
