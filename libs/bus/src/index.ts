@@ -50,7 +50,6 @@ export {
   lakeCommitNotificationSchema,
   type LakeCommitNotification,
 } from './contracts/lake-commit.contract';
-export { NO_MODEL, SIGNAL_SCHEMA_VERSION, signalSchema, type Signal } from './contracts/signal.contract';
 export {
   type ModelWindow,
   decodeWindowValues,
