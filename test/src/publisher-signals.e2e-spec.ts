@@ -169,8 +169,13 @@ describe('publisher: tokens, subscriptions, replays, Gold over HTTP', { timeout:
       assert.equal(body.code, code, path);
       assert.equal(typeof body.reason, 'string', path);
     }
-    const missing = await api('/api/gold/predictions?version=9999');
-    assert.deepEqual([missing.status, missing.body.code], [404, 'VERSION_NOT_FOUND']);
+    for (const path of [
+      '/api/gold/predictions?version=9999',
+      '/api/gold/accuracy?asOf=2000-01-01T00:00:00Z',
+    ]) {
+      const missing = await api(path);
+      assert.deepEqual([missing.status, missing.body.code], [404, 'VERSION_NOT_FOUND'], path);
+    }
   });
 
   it('sends predictions and outcomes once each, in per-symbol seq order, and replays from a seq', async () => {

@@ -62,6 +62,13 @@ export class GoldReader {
           'VERSION_NOT_FOUND',
           `${name} has no version ${travel.version} (latest ${newest})`,
         );
+    } else {
+      const created = (await latest.metadata()).createdTime;
+      if (created !== undefined && travel.asOf.getTime() < created)
+        throw new GoldReadError(
+          'VERSION_NOT_FOUND',
+          `${name} did not exist at ${travel.asOf.toISOString()} (created ${new Date(created).toISOString()})`,
+        );
     }
     try {
       return await latest.checkout(
