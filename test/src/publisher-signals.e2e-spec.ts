@@ -234,6 +234,42 @@ describe('publisher: tokens, subscriptions, replays, Gold over HTTP', { timeout:
     );
   });
 
+  it('recovers a short disconnect through connection-state recovery, missed events included', async () => {
+    const socket = io(`${publisher.url}/signals`, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      auth: { token },
+      reconnectionDelay: 100,
+    });
+    sockets.push(socket);
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    await socket.emitWithAck('subscribe', { symbols: ['IXIC'] });
+    const seen = collect(socket, 'prediction');
+    await send(TOPICS.signalsPredictions, [predictionMessage(200, 'IXIC', 1)]);
+    await eventually(
+      'the first IXIC prediction',
+      () => Promise.resolve(seen.length === 1 || undefined),
+      ARRIVAL_TIMEOUT_MS,
+    );
+    const reconnected = new Promise<void>((resolve) => socket.io.once('reconnect', () => resolve()));
+    socket.io.engine.close();
+    await send(TOPICS.signalsPredictions, [
+      predictionMessage(201, 'IXIC', 1),
+      predictionMessage(202, 'IXIC', 0),
+    ]);
+    await reconnected;
+    await eventually(
+      'the predictions sent while disconnected',
+      () => Promise.resolve(seen.length === 3 || undefined),
+      ARRIVAL_TIMEOUT_MS,
+    );
+    assert.equal(socket.recovered, true, 'the session (rooms, missed packets) was recovered');
+    assert.deepEqual(
+      seen.map((e) => e.seq),
+      [1, 2, 3],
+    );
+  });
+
   it('holds each event once in Gold with both sides, whatever the arrival order, and time-travels', async () => {
     const page = await eventually(
       'Gold to hold events 1–5 resolved',
