@@ -115,19 +115,20 @@ export async function checkBronzeSilverAccounting(tables: AccountingTables): Pro
       `FROM b ${where}`;
     for await (const batch of session.stream(query)) {
       const symbol = batch.getChild('symbol');
-      const price = batch.getChild('price');
-      const volume = batch.getChild('volume');
-      const time = batch.getChild('event_time_us');
       const tradeId = batch.getChild('trade_id');
+      // Non-nullable numeric columns read as typed arrays: per-value `get` costs as much as the hashing.
+      const price = batch.getChild('price')?.toArray() as Float64Array;
+      const volume = batch.getChild('volume')?.toArray() as Float64Array;
+      const time = batch.getChild('event_time_us')?.toArray() as BigInt64Array;
       for (let i = 0; i < batch.numRows; i += 1) {
         bronzeRows += 1;
         let eventId: string | undefined;
         try {
           eventId = bronzeRowEventId({
             symbol: String(symbol?.get(i)),
-            eventTimeUs: BigInt(time?.get(i) as bigint),
-            price: Number(price?.get(i)),
-            volume: Number(volume?.get(i)),
+            eventTimeUs: time[i]!,
+            price: price[i]!,
+            volume: volume[i]!,
             tradeId: nullableString(tradeId?.get(i)),
           });
         } catch {
