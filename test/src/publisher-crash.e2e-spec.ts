@@ -56,7 +56,12 @@ describe('Gold holds each event exactly once through kill -9 of the publisher', 
     if (lakeRoot) rmSync(lakeRoot, { recursive: true, force: true });
   });
 
-  it('after 3 kill -9 and restarts mid-stream, with outcomes before predictions and redelivered records', async () => {
+  /**
+   * Streams EVENTS events (predictions and outcomes, half the chunks outcome-first, some predictions redelivered) into
+   * `replicas` Gold writers sharing one group, kills one of them with -9 after some chunks and starts it again, then
+   * checks Gold.
+   */
+  async function scenario(replicas: number, lake: string): Promise<void> {
     const namespace = new Namespace(`pubcrash-${randomUUID().slice(0, 8)}`);
     await createTopology(admin, namespace, PARTITIONS);
     const env = {
@@ -64,13 +69,17 @@ describe('Gold holds each event exactly once through kill -9 of the publisher', 
       KAFKA_NAMESPACE: namespace.wire('').slice(0, -1),
       KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
       KAFKA_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS),
-      LAKE_ROOT: lakeRoot,
+      LAKE_ROOT: lake,
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
       PUBLISHER_AUTH_SECRET: PUBLISHER_SECRET,
     };
     let logs = '';
     const start = async (): Promise<StageProcess> => {
-      const s = new StageProcess('publisher', await freePort(), env);
+      // Each replica's live feed is its own group; the Gold writer group is shared.
+      const s = new StageProcess('publisher', await freePort(), {
+        ...env,
+        LIVE_GROUP_ID: `live-${randomUUID().slice(0, 8)}`,
+      });
       running.add(s);
       void s.exited.then(() => {
         logs += s.logs().slice(-3000);
@@ -84,7 +93,7 @@ describe('Gold holds each event exactly once through kill -9 of the publisher', 
       );
       return s;
     };
-    let publisher = await start();
+    const publishers = await Promise.all(Array.from({ length: replicas }, () => start()));
     let kills = 0;
 
     for (let chunk = 0; chunk * CHUNK < EVENTS; chunk++) {
@@ -110,15 +119,16 @@ describe('Gold holds each event exactly once through kill -9 of the publisher', 
       if (KILL_AFTER_CHUNKS.has(chunk)) {
         // Give it time to be mid-commit, then kill without warning.
         await sleep(300 + chunk * 40);
-        publisher.signal('SIGKILL');
-        await publisher.exited;
+        const victim = kills % replicas;
+        publishers[victim]!.signal('SIGKILL');
+        await publishers[victim]!.exited;
         kills += 1;
-        publisher = await start();
+        publishers[victim] = await start();
       }
     }
     assert.equal(kills, KILL_AFTER_CHUNKS.size);
 
-    const uri = join(lakeRoot, GOLD_PATH);
+    const uri = join(lake, GOLD_PATH);
     for (const topic of [TOPICS.signalsPredictions, TOPICS.ticksOutcomes]) {
       const ends = await admin.fetchTopicOffsets(namespace.wire(topic));
       await eventually(
@@ -134,7 +144,7 @@ describe('Gold holds each event exactly once through kill -9 of the publisher', 
           return true;
         },
         CATCH_UP_TIMEOUT_MS,
-        () => logs + publisher.logs().slice(-4000),
+        () => logs + publishers.map((p) => p.logs().slice(-3000)).join('\n'),
       );
     }
 
@@ -158,5 +168,13 @@ describe('Gold holds each event exactly once through kill -9 of the publisher', 
       0,
     );
     assert.equal(Number(c.positives), expectedPositives, 'each outcome applied to its own event');
+  }
+
+  it('with one replica killed -9 three times mid-stream', async () => {
+    await scenario(1, join(lakeRoot, 'single'));
+  });
+
+  it('with two replicas in the Gold writer group, one of them killed -9 three times (rebalances mid-commit)', async () => {
+    await scenario(2, join(lakeRoot, 'pair'));
   });
 });

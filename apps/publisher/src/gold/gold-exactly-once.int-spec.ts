@@ -156,6 +156,44 @@ describe('GoldExactlyOnce on Delta tables', () => {
     assert.equal(await zombie.positionOf('predictions', appId), 3n);
   });
 
+  it('never doubles an event when two writers insert its two sides concurrently: the stale one conflicts', async () => {
+    const { lake, gold: predictions } = await writerAt('two-writers');
+    const outcomes = new GoldExactlyOnce(new DeltaLake(join(root, 'two-writers')));
+    const predictionId = goldAppId(PREDICTIONS_TOPIC, 0);
+    const outcomeId = goldAppId(OUTCOMES_TOPIC, 0);
+    // Both read their positions at the same version, then the outcome side commits first.
+    await predictions.positionOf('predictions', predictionId);
+    await outcomes.positionOf('predictions', outcomeId);
+    await outcomes.commitSide('outcome', {
+      appId: outcomeId,
+      lastPosition: 0n,
+      rows: [outcomeRow(outcome(20), RESOLVED_US)],
+    });
+    const stale = predictions.commitSide('prediction', {
+      appId: predictionId,
+      lastPosition: 0n,
+      rows: [predictionRow(prediction(20))],
+    });
+    let conflicted = false;
+    try {
+      await stale;
+    } catch (error) {
+      assert.ok(isCommitConflict(error), String(error));
+      conflicted = true;
+      // What the transport does next: reload positions (and the read version), then write the batch again.
+      await predictions.commitSide('prediction', {
+        appId: predictionId,
+        lastPosition: 0n,
+        rows: [predictionRow(prediction(20))],
+      });
+    }
+    const rows = await goldRows(lake);
+    assert.equal(conflicted, true, 'the merge planned on the stale snapshot must not commit');
+    assert.equal(rows.length, 1, 'one row for the event');
+    assert.equal(rows[0]!.model_version, MODEL);
+    assert.equal(rows[0]!.actual_label, 1);
+  });
+
   it('computes gold.accuracy from resolved rows only, per model version and symbol and overall', async () => {
     const { lake, gold } = await writerAt('accuracy');
     const rows = [1, 2, 3, 4].map((n) => predictionRow(prediction(n, n <= 2 ? 1 : 0)));
