@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bronzePositionKey } from './bronze-silver-accounting.check';
+import { bronzePositionKey } from './bronze-position';
 import { formatResults, resultOf, skippedResult, verificationExitCode } from './check-result';
 
 const TABLE = 'silver.ticks';

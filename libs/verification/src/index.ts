@@ -14,11 +14,8 @@ export {
   type TableRef,
   type VerificationOptions,
 } from './verification-options';
-export {
-  bronzePositionKey,
-  bronzeRowEventId,
-  checkBronzeSilverAccounting,
-} from './bronze-silver-accounting.check';
+export { bronzePositionKey, bronzeRowEventId } from './bronze-position';
+export { checkBronzeSilverAccounting } from './bronze-silver-accounting.check';
 export { checkDuplicateEventIds, checkNullKeys, checkValidPrices } from './key-checks';
 export { checkGoldCompleteness } from './gold-completeness.check';
 export { checkTimeTravel, recordsInFiles } from './time-travel.check';

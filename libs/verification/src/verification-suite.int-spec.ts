@@ -18,7 +18,7 @@ import {
   silverTicksTable,
   toArrow,
 } from '@lakehouse/lake';
-import { bronzeRowEventId } from './bronze-silver-accounting.check';
+import { bronzeRowEventId } from './bronze-position';
 import { type CheckName, type CheckResult, verificationExitCode } from './check-result';
 import { runVerification } from './verification-suite';
 
