@@ -396,7 +396,7 @@ function chunkData(spec: ColumnSpec, chunk: ColumnChunk, length: number): Data {
   if (nullCount > 0 && (!spec.nullable || chunk.validity === undefined)) {
     throw bad(spec.nullable ? 'nulls without a validity bitmap' : 'nulls in a non-nullable column');
   }
-  const nullBitmap = nullCount > 0 ? chunk.validity : undefined;
+  const nullBitmap = nullCount > 0 ? chunk.validity!.subarray(0, (length + 7) >> 3) : undefined;
   const type = arrowTypeOf(spec.kind);
   switch (spec.kind) {
     case 'utf8':

@@ -7,6 +7,7 @@ import {
   isCommitConflict,
   Lake,
   type QuarantineRow,
+  type TableDefinition,
 } from '@lakehouse/lake';
 
 /**
@@ -90,13 +91,21 @@ export class BronzeExactlyOnce {
   /**
    * Commits slices whose records are all above their stream's stored position (callers filter with
    * {@link positionOf}). On COMMIT_CONFLICT the cached positions are dropped and the error is rethrown.
+   * `ticksTable` is `bronze.ticks` or a definition of that same table with a faster row → columns mapping (the
+   * loader's); it changes how rows become Arrow, never where they go or what the commit records.
    */
-  async commit(slices: readonly BronzeSlice[]): Promise<BronzeCommit> {
+  async commit(
+    slices: readonly BronzeSlice[],
+    ticksTable: TableDefinition<BronzeTickRow> = BRONZE_TICKS,
+  ): Promise<BronzeCommit> {
+    if (ticksTable.name !== BRONZE_TICKS.name || ticksTable.path !== BRONZE_TICKS.path) {
+      throw new TypeError(`${ticksTable.name} at ${ticksTable.path} is not ${BRONZE_TICKS.name}`);
+    }
     try {
       const rejects = await this.commitQuarantine(slices);
-      const rows = slices.flatMap((s) => s.rows);
+      const rows = slices.length === 1 ? slices[0]!.rows : slices.flatMap((s) => s.rows);
       const txns = slices.map((s): AppTransaction => ({ appId: s.appId, version: s.lastPosition }));
-      const { version } = await this.lake.append(BRONZE_TICKS, rows, txns, {
+      const { version } = await this.lake.append(ticksTable, rows, txns, {
         readVersion: this.bronzeReadVersion,
       });
       this.bronzeReadVersion = version;

@@ -1,3 +1,5 @@
+// First: allocator and heap settings must be in place before the Delta binding loads (see process-memory.ts).
+import '../loader/process-memory';
 import { parseArgs } from 'node:util';
 import { encodeJson, LAKE_COMMIT_SCHEMA_VERSION, type LakeCommitNotification, TOPICS } from '@lakehouse/bus';
 import { assertTimeZone } from '@lakehouse/domain';

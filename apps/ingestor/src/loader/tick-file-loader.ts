@@ -1,14 +1,20 @@
 import { type TickParserOptions } from '@lakehouse/domain';
-import { type BronzeSource } from '@lakehouse/lake';
-import { describeTickFile, readTickFile, type TickFileInfo } from '@lakehouse/tick-files';
+import { describeTickFile, readTickFileBlocks, type TickFileInfo } from '@lakehouse/tick-files';
 import { type BronzeExactlyOnce, type BronzeSlice, fileAppId } from '../bronze/bronze-exactly-once';
 import { toBronzeOutcome } from '../bronze/bronze-rows';
 import { type ProgressReporter } from './progress-reporter';
+import { BRONZE_TICKS_FROM_FILES, TickFileBatch } from './tick-file-batch';
+import { TickLineParser } from './tick-line-parser';
 
 export interface LoaderOptions {
   readonly parser: TickParserOptions;
-  /** Records per Bronze commit: bounds memory, and how much a crash makes the resume redo. */
+  /** Records per Bronze commit at most: how much a crash makes the resume redo. */
   readonly commitRecords: number;
+  /**
+   * Record bytes per Bronze commit at most (default {@link DEFAULT_COMMIT_BYTES}): what bounds the loader's memory
+   * whatever the record size, since a commit's Arrow, IPC and Parquet buffers all scale with it.
+   */
+  readonly commitBytes?: number;
   /** How many bad records are reported one by one (all of them are quarantined with their line). */
   readonly reportBadRecords: number;
 }
@@ -41,10 +47,27 @@ export interface LoaderHooks {
   readonly progress?: ProgressReporter;
 }
 
+/** 8 MiB of ticks (~90k of ~90 bytes) per commit: a few tens of MB of Arrow and Parquet in flight, not hundreds. */
+export const DEFAULT_COMMIT_BYTES = 8 << 20;
+
+type LoadState = {
+  records: number;
+  loaded: number;
+  rejected: number;
+  bytes: number;
+  bad: BadRecord[];
+  commits: bigint[];
+};
+
 /**
  * Loads historical tick files into Bronze through the same exactly-once module as the live path. A file is a
  * stream whose position is (content hash, record index): loading a file again, or resuming after a crash, starts
  * after the last committed record, so nothing is doubled and nothing skipped.
+ *
+ * Records are read in blocks and parsed by {@link TickLineParser} straight into a {@link TickFileBatch} (typed
+ * arrays); what it does not take goes through `toBronzeOutcome`, the live path's parser, so both judge a tick the
+ * same way. Commits are sequential (each one's position follows the previous one's) but overlap the parsing of
+ * the next batch: at most one commit is in flight, so memory holds two batches whatever the file size.
  */
 export class TickFileLoader {
   constructor(
@@ -59,40 +82,52 @@ export class TickFileLoader {
     const appId = fileAppId(info.fileId);
     const stored = await this.bronze.positionOf(appId);
     const resumedFrom = stored === undefined ? 0 : Number(stored) + 1;
-    const state = {
-      records: 0,
-      loaded: 0,
-      rejected: 0,
-      bytes: 0,
-      bad: [] as BadRecord[],
-      commits: [] as bigint[],
+    const state: LoadState = { records: 0, loaded: 0, rejected: 0, bytes: 0, bad: [], commits: [] };
+    const commitBytes = this.options.commitBytes ?? DEFAULT_COMMIT_BYTES;
+    const parser = new TickLineParser(this.options.parser);
+
+    let inFlight: Promise<void> | undefined;
+    const submit = async (batch: TickFileBatch): Promise<void> => {
+      if (batch.lastIndex < 0) return;
+      await inFlight;
+      inFlight = this.commit(appId, batch, state);
+      // Its failure is rethrown by the next submit or the final wait; this only keeps it from going unhandled.
+      inFlight.catch(() => undefined);
     };
 
-    let slice = emptySlice(appId);
-    const flush = async (): Promise<void> => {
-      if (slice.lastPosition < 0n) return;
-      const commit = await this.bronze.commit([slice]);
-      state.commits.push(commit.version);
-      state.loaded += commit.rows;
-      state.rejected += slice.rejects.length;
-      await this.hooks.onCommit?.(commit.version, commit.rows);
-      slice = emptySlice(appId);
-    };
-
-    for await (const chunk of readTickFile(info, {
-      fromIndex: resumedFrom,
-      onBytes: (b) => {
-        state.bytes = b;
-      },
-    })) {
-      for (const record of chunk) {
-        this.take(slice, info, record.index, record.line, record.bytes, state.bad);
-        state.records += 1;
-        if (slice.rows.length + slice.rejects.length >= this.options.commitRecords) await flush();
+    let batch = new TickFileBatch(info.fileId);
+    try {
+      for await (const block of readTickFileBlocks(info, {
+        fromIndex: resumedFrom,
+        onBytes: (b) => {
+          state.bytes = b;
+        },
+      })) {
+        const ingestTimeUs = this.hooks.nowUs();
+        const { bytes, starts, ends, lines, firstIndex } = block;
+        for (let k = 0; k < block.count; k++) {
+          const start = starts[k]!;
+          const end = ends[k]!;
+          const line = lines[k]!;
+          const index = firstIndex + k;
+          if (parser.parse(bytes, start, end)) {
+            batch.addParsed(parser, bytes, start, end, index, line, ingestTimeUs);
+          } else
+            this.takeSlowly(batch, info, bytes.subarray(start, end), index, line, ingestTimeUs, state.bad);
+          state.records += 1;
+          if (batch.size >= this.options.commitRecords || batch.bytes >= commitBytes) {
+            await submit(batch);
+            batch = new TickFileBatch(info.fileId, batch);
+          }
+        }
+        this.hooks.progress?.update(this.snapshot(info, state.bytes, state.records, started));
       }
-      this.hooks.progress?.update(this.snapshot(info, state.bytes, state.records, started));
+      await submit(batch);
+      await inFlight;
+    } catch (error) {
+      await inFlight?.catch(() => undefined);
+      throw error;
     }
-    await flush();
     this.hooks.progress?.update(this.snapshot(info, info.sizeBytes, state.records, started), true);
     return {
       path,
@@ -108,25 +143,40 @@ export class TickFileLoader {
     };
   }
 
-  private take(
-    slice: MutableSlice,
+  private async commit(appId: string, batch: TickFileBatch, state: LoadState): Promise<void> {
+    const slice: BronzeSlice = {
+      appId,
+      lastPosition: BigInt(batch.lastIndex),
+      rows: batch.rows,
+      rejects: batch.rejects,
+    };
+    const commit = await this.bronze.commit([slice], BRONZE_TICKS_FROM_FILES);
+    state.commits.push(commit.version);
+    state.loaded += commit.rows;
+    state.rejected += batch.rejects.length;
+    await this.hooks.onCommit?.(commit.version, commit.rows);
+  }
+
+  /** A record the fast parser left to the reference parser: a row, or a reject reported by its line. */
+  private takeSlowly(
+    batch: TickFileBatch,
     info: TickFileInfo,
+    bytes: Uint8Array,
     index: number,
     line: number,
-    bytes: Uint8Array,
+    ingestTimeUs: bigint,
     bad: BadRecord[],
   ): void {
-    const source: BronzeSource = { kind: 'batch', fileId: info.fileId, record: index, line };
-    const outcome = toBronzeOutcome(bytes, source, this.hooks.nowUs(), this.options.parser);
-    const position = BigInt(index);
-    if (outcome.kind === 'row') slice.rows.push(outcome.row);
-    else {
-      slice.rejects.push({ position, row: outcome.reject });
-      if (bad.length < this.options.reportBadRecords) {
-        bad.push({ line, code: outcome.reject.reasonCode, message: outcome.reject.reasonMessage });
-      }
+    const source = { kind: 'batch', fileId: info.fileId, record: index, line } as const;
+    const outcome = toBronzeOutcome(bytes, source, ingestTimeUs, this.options.parser);
+    if (outcome.kind === 'row') {
+      batch.addRow(outcome.row, index, line, bytes.length);
+      return;
     }
-    slice.lastPosition = position;
+    batch.addReject(outcome.reject, index, bytes.length);
+    if (bad.length < this.options.reportBadRecords) {
+      bad.push({ line, code: outcome.reject.reasonCode, message: outcome.reject.reasonMessage });
+    }
   }
 
   private snapshot(info: TickFileInfo, bytesDone: number, records: number, started: number) {
@@ -138,12 +188,4 @@ export class TickFileLoader {
       elapsedMs: this.hooks.nowMs() - started,
     };
   }
-}
-
-type MutableSlice = {
-  -readonly [K in keyof BronzeSlice]: BronzeSlice[K] extends readonly (infer T)[] ? T[] : BronzeSlice[K];
-};
-
-function emptySlice(appId: string): MutableSlice {
-  return { appId, lastPosition: -1n, rows: [], rejects: [] };
 }
