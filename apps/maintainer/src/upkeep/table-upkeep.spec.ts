@@ -31,7 +31,14 @@ class FakeTable implements MaintainableTable {
   optimizeCalls = 0;
   private compacted = false;
 
-  constructor(private readonly conflicts: number) {}
+  cleanups = 0;
+
+  constructor(
+    private readonly conflicts: number,
+    private readonly configuration: Record<string, string> = {
+      'delta.deletedFileRetentionDuration': 'interval 7 days',
+    },
+  ) {}
 
   version(): Promise<number> {
     return Promise.resolve(this.compacted ? 4 : 3);
@@ -51,7 +58,7 @@ class FakeTable implements MaintainableTable {
   }
 
   metadata(): Promise<{ configuration: Record<string, string> }> {
-    return Promise.resolve({ configuration: { 'delta.deletedFileRetentionDuration': 'interval 7 days' } });
+    return Promise.resolve({ configuration: this.configuration });
   }
 
   optimize(_options?: OptimizeOptions): Promise<OptimizeResult> {
@@ -84,6 +91,7 @@ class FakeTable implements MaintainableTable {
   }
 
   cleanupMetadata(): Promise<number> {
+    this.cleanups += 1;
     return Promise.resolve(0);
   }
 }
@@ -154,5 +162,25 @@ describe('TableUpkeep', () => {
     assert.equal(row.retentionHours, WINDOW_HOURS);
     assert.equal(table.vacuums[0]?.mode, 'full');
     assert.equal(table.vacuums[0]?.enforceRetention, true);
+  });
+
+  it('cleans up the log of a table that keeps its log at least as long as the window', async () => {
+    const table = new FakeTable(0, { 'delta.logRetentionDuration': 'interval 30 days' });
+    const row = await upkeep().runner.run(table, TABLE, { operation: 'log_cleanup' });
+    assert.equal(row.result, 'ok');
+    assert.equal(table.cleanups, 1);
+  });
+
+  it('refuses log cleanup on a table whose log retention is shorter than the window, unless forced', async () => {
+    const short = { 'delta.logRetentionDuration': 'interval 1 days' };
+    const table = new FakeTable(0, short);
+    const refused = await upkeep().runner.run(table, TABLE, { operation: 'log_cleanup' });
+    assert.equal(refused.result, 'refused');
+    assert.equal(refused.errorCode, 'LOG_RETENTION_BELOW_WINDOW');
+    assert.equal(table.cleanups, 0);
+    const forced = await upkeep().runner.run(table, TABLE, { operation: 'log_cleanup', force: true });
+    assert.equal(forced.result, 'ok');
+    assert.equal(forced.forced, true);
+    assert.equal(table.cleanups, 1);
   });
 });

@@ -72,6 +72,13 @@ interface Outcome {
 }
 
 const MICROS_PER_MS = 1000n;
+/** Error codes of the guards: the run was refused before touching the table, not failed. */
+const REFUSALS: ReadonlySet<string> = new Set([
+  'VACUUM_RETENTION_BELOW_WINDOW',
+  'LOG_RETENTION_BELOW_WINDOW',
+]);
+/** delta-rs's default `delta.logRetentionDuration`: 30 days. */
+const DEFAULT_LOG_RETENTION_HOURS = 30 * 24;
 const DRY_RUN_LISTING = 20;
 const MAX_ERROR_CHARS = 2000;
 
@@ -134,7 +141,7 @@ export class TableUpkeep {
     } catch (error) {
       const code = codeOf(error);
       outcome = {
-        result: code === 'VACUUM_RETENTION_BELOW_WINDOW' ? 'refused' : 'failed',
+        result: REFUSALS.has(code) ? 'refused' : 'failed',
         detail: {},
         errorCode: code,
         error: errorMessage(error).slice(0, MAX_ERROR_CHARS),
@@ -204,10 +211,8 @@ export class TableUpkeep {
         const version = await table.createCheckpoint();
         return { result: 'ok', detail: { checkpointVersion: version } };
       }
-      case 'log_cleanup': {
-        const deleted = await table.cleanupMetadata();
-        return { result: 'ok', detail: { logFilesDeleted: deleted }, filesDeleted: deleted };
-      }
+      case 'log_cleanup':
+        return this.cleanupLog(table, request);
     }
   }
 
@@ -302,6 +307,33 @@ export class TableUpkeep {
       filesDeleted: r.filesDeleted.length,
       retentionHours: decision.retentionHours,
       forced: decision.forced && !dryRun,
+    };
+  }
+
+  /**
+   * Log cleanup deletes commits older than `delta.logRetentionDuration`; versions before the oldest kept commit can
+   * no longer be checked out. So a table whose log retention is shorter than the time-travel window is refused
+   * (`LOG_RETENTION_BELOW_WINDOW`) unless forced, like VACUUM.
+   */
+  private async cleanupLog(table: MaintainableTable, request: UpkeepRequest): Promise<Outcome> {
+    const configuration = (await table.metadata()).configuration;
+    const logHours =
+      intervalHours(configuration['delta.logRetentionDuration']) ?? DEFAULT_LOG_RETENTION_HOURS;
+    const forced = logHours < this.settings.windowHours;
+    if (forced && !(request.force ?? false)) {
+      throw new MaintainerError(
+        'LOG_RETENTION_BELOW_WINDOW',
+        `delta.logRetentionDuration (${logHours} h) is shorter than the time-travel window ` +
+          `(${this.settings.windowHours} h): log cleanup would end time travel inside the window (force to override)`,
+      );
+    }
+    if (forced) this.logger.warn({ msg: 'log cleanup forced below the time-travel window', logHours });
+    const deleted = await table.cleanupMetadata();
+    return {
+      result: 'ok',
+      detail: { logFilesDeleted: deleted, logRetentionHours: logHours },
+      filesDeleted: deleted,
+      forced,
     };
   }
 
