@@ -18,8 +18,8 @@ import { silverRowsOf } from './silver-rows';
  * - The input is `bronze.ticks`, read version by version from its change feed. The position is the last Bronze
  *   version handled, stored as the Delta application transaction `refiner:bronze.ticks` in the same atomic commit
  *   as the rows. The table's log is the only durable position; `lake.commits` only says when to look.
- * - `silver.ticks` changes only through MERGE on `event_id` with the event-date partition as literals in the
- *   predicate (`whenMatched: ignore`, `whenNotMatched: insert`); never a plain append. Replaying a Bronze version
+ * - `silver.ticks` changes only through MERGE on `event_id` (and its event time, see {@link SILVER_MERGE}) with the
+ *   event-date partition as literals in the predicate (`whenMatched: ignore`, `whenNotMatched: insert`); never a plain append. Replaying a Bronze version
  *   therefore inserts nothing, whatever the crash point.
  * - Each commit passes `readVersion` (the Silver version the position was read at): a second refiner that covered
  *   the same Bronze versions in between makes this commit fail with COMMIT_CONFLICT instead of doubling work; the
@@ -41,8 +41,14 @@ import { silverRowsOf } from './silver-rows';
 /** The app id of the refiner's position in `silver.ticks` and `silver.quarantine`. */
 export const SILVER_APP_ID = 'refiner:bronze.ticks';
 
+/**
+ * MERGE on `event_id`. The event time is part of the key too: the id is a hash of it, so matching both is the same
+ * match, but delta-rs turns `target.event_time = source.event_time` into a min/max range of the batch and skips
+ * every file of the day's partition outside it (hash ids have no useful min/max). That keeps a MERGE's cost flat
+ * as one date partition grows, not only as dates are added.
+ */
 export const SILVER_MERGE: MergeSpec = {
-  keys: ['event_id'],
+  keys: ['event_id', 'event_time'],
   partitionColumn: 'event_date',
   whenMatched: 'ignore',
   whenNotMatched: 'insert',
