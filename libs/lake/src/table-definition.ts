@@ -17,11 +17,13 @@ export interface TableDefinition<Row extends object> {
 
 /**
  * How long the log and removed files are kept: the time-travel window every table offers (30 days of history, files
- * of the last 7 days restorable). The maintainer's VACUUM never goes below it.
+ * of the last 7 days restorable). The maintainer's VACUUM never goes below it. Writers never clean up expired log
+ * entries on their own checkpoint commits (a hot-path cost): the maintainer does it on schedule.
  */
 export const RETENTION_PROPERTIES: Readonly<Record<string, string>> = {
   'delta.logRetentionDuration': 'interval 30 days',
   'delta.deletedFileRetentionDuration': 'interval 7 days',
+  'delta.enableExpiredLogCleanup': 'false',
 };
 
 /** Any table definition, whatever its row type: for operations that do not touch rows. */
