@@ -12,6 +12,10 @@ export const { Kafka, logLevel, Partitioners } = requireFromPublisher('kafkajs')
 export const { pipelineTopology, Namespace, TOPICS } = requireFromPublisher('@lakehouse/bus');
 
 /** Microseconds since the epoch, sub-millisecond, comparable across processes on one machine. */
+/** Progress on stderr (stdout carries only the result line). */
+export const progress = (text) =>
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
+
 export const nowUs = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
 
 /** KAFKA_BROKERS, else the shared dev broker (`scripts/kafka/broker.sh start` is idempotent and never stopped here). */
@@ -170,7 +174,7 @@ export class LatencyHistogram {
     let seen = 0;
     for (let i = 0; i < this.counts.length; i++) {
       seen += this.counts[i];
-      if (seen >= rank) return i * LatencyHistogram.BUCKET_MS;
+      if (seen >= rank) return Number((i * LatencyHistogram.BUCKET_MS).toFixed(1));
     }
     return NaN;
   }
@@ -181,3 +185,25 @@ export const median = (xs) => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+
+/**
+ * Percentile upper bounds (ms) of a Prometheus histogram in a /metrics text, summed over its label sets:
+ * `le` of the first bucket whose cumulative count reaches the rank.
+ */
+export function histogramPercentilesMs(metricsText, name, percentiles) {
+  const buckets = new Map();
+  for (const match of metricsText.matchAll(new RegExp(`^${name}_bucket\\{([^}]*)\\} (\\S+)$`, 'gm'))) {
+    const le = /le="([^"]+)"/.exec(match[1])?.[1];
+    if (le === undefined) continue;
+    const bound = le === '+Inf' ? Infinity : Number(le);
+    buckets.set(bound, (buckets.get(bound) ?? 0) + Number(match[2]));
+  }
+  const sorted = [...buckets.entries()].sort((a, b) => a[0] - b[0]);
+  const total = sorted.at(-1)?.[1] ?? 0;
+  return Object.fromEntries(
+    percentiles.map((p) => {
+      const found = sorted.find(([, count]) => count >= Math.ceil((p / 100) * total));
+      return [`p${p}`, total === 0 || !found ? null : found[0] * 1000];
+    }),
+  );
+}

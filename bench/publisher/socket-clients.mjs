@@ -16,6 +16,9 @@ let disconnects = 0;
 let closing = false;
 const sockets = [];
 
+// Never outlive the benchmark that forked us.
+process.on('disconnect', () => process.exit(0));
+
 process.on('message', async (message) => {
   if (message.type === 'start') {
     try {

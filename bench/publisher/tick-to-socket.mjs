@@ -24,6 +24,7 @@ import {
   startClientFleet,
   stopApp,
   TOPICS,
+  progress,
 } from './lib.mjs';
 import { BENCH_MODEL_VERSION, makeBenchModelStore } from './make-model.mjs';
 
@@ -81,7 +82,10 @@ try {
     MODEL_STORE_DIR: modelStoreDir,
     PUBLISHER_AUTH_SECRET: SECRET,
   };
-  for (const stage of STAGES) apps.push(await startApp(stage, env));
+  for (const stage of STAGES) {
+    apps.push(await startApp(stage, env));
+    progress(`${stage} ready`);
+  }
   const publisher = apps[apps.length - 1];
   const token = await mintToken(SECRET);
   const fleet = await startClientFleet({
@@ -91,6 +95,7 @@ try {
     procs: CLIENT_PROCS,
     symbols: SUBSCRIBE === 'all' ? '*' : SYMBOLS,
   });
+  progress(`${CLIENTS} clients subscribed`);
   const topic = namespace.wire(TOPICS.ticksRaw);
   const started = Date.now();
   let n = 0;
@@ -110,6 +115,7 @@ try {
     if (measuring) sentMeasured += messages.length;
     await sleep(SEND_EVERY_MS);
   }
+  progress(`${n} ticks sent; draining`);
   await sleep(DRAIN_MS);
   const { histogram, received, duplicates, disconnects } = await fleet.report();
   const perTick = SUBSCRIBE === 'all' ? CLIENTS : CLIENTS / SYMBOLS.length;
