@@ -9,10 +9,10 @@ import { expandTickFileArgs } from '@lakehouse/tick-files';
 import { z } from 'zod';
 import { BronzeExactlyOnce } from '../bronze/bronze-exactly-once';
 import { ProgressReporter } from '../loader/progress-reporter';
-import { type FileLoadSummary, TickFileLoader } from '../loader/tick-file-loader';
+import { DEFAULT_COMMIT_BYTES, type FileLoadSummary, TickFileLoader } from '../loader/tick-file-loader';
 import { withProducer } from './with-bus';
 
-export const LOAD_USAGE = `ingestor load <file|dir|glob>... [--commit-records N] [--report-bad N] [--json]
+export const LOAD_USAGE = `ingestor load <file|dir|glob>... [--commit-records N] [--commit-mb N] [--report-bad N] [--json]
   Loads historical tick files (NDJSON or a JSON array, optionally .gz) into bronze.ticks, exactly once.
   env: LAKE_ROOT (required), EXCHANGE_TIME_ZONE (default America/New_York) for 'yyyy-MM-dd HH:mm:ss' timestamps,
        KAFKA_BROKERS (optional: notify lake.commits after each commit)`;
@@ -30,6 +30,7 @@ const loadEnvSchema = z.object({
 
 const DEFAULT_COMMIT_RECORDS = 250_000;
 const DEFAULT_REPORT_BAD = 20;
+const MIB = 1 << 20;
 const MICROS_PER_MILLI = 1000n;
 
 function isTimeZone(zone: string): boolean {
@@ -56,6 +57,7 @@ export async function runLoad(args: readonly string[], env: NodeJS.ProcessEnv): 
     allowPositionals: true,
     options: {
       'commit-records': { type: 'string' },
+      'commit-mb': { type: 'string' },
       'report-bad': { type: 'string' },
       json: { type: 'boolean', default: false },
     },
@@ -70,6 +72,7 @@ export async function runLoad(args: readonly string[], env: NodeJS.ProcessEnv): 
   const loaderOptions = {
     parser: { exchangeTimeZone: config.EXCHANGE_TIME_ZONE },
     commitRecords: positiveInt('commit-records', values['commit-records'], DEFAULT_COMMIT_RECORDS),
+    commitBytes: positiveInt('commit-mb', values['commit-mb'], DEFAULT_COMMIT_BYTES / MIB) * MIB,
     reportBadRecords: positiveInt('report-bad', values['report-bad'], DEFAULT_REPORT_BAD),
   };
 
