@@ -6,7 +6,7 @@
 // the real serving cost, meaningless predictions). Prints one JSON line.
 // Usage: node bench/publisher/tick-to-socket.mjs (after npm run build).
 // Env: RATE (5000), SECONDS (20), WARMUP_SECONDS (10), CLIENTS (100), CLIENT_PROCS (2), SUBSCRIBE (symbol|all),
-//      PARTITIONS (3), KAFKA_BROKERS, MODEL_STORE_DIR.
+//      DRAIN_SECONDS (5), PARTITIONS (3), KAFKA_BROKERS, MODEL_STORE_DIR.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,7 +37,8 @@ const SUBSCRIBE = process.env.SUBSCRIBE ?? 'symbol';
 const PARTITIONS = Number(process.env.PARTITIONS ?? 3);
 const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOG', 'META', 'TSLA', 'JPM', 'XOM', 'KO'];
 const SEND_EVERY_MS = 10;
-const DRAIN_MS = 5_000;
+/** After the last tick: how long the clients may still receive (a pipeline that falls behind needs longer). */
+const DRAIN_MS = Number(process.env.DRAIN_SECONDS ?? 5) * 1000;
 const SECRET = randomBytes(32).toString('hex');
 const WORK = join(process.env.LAKEHOUSE_WORK ?? join(ROOT, '.work'), 'bench');
 const STAGES = ['ingestor', 'refiner', 'predictor', 'publisher'];
@@ -118,6 +119,12 @@ try {
   progress(`${n} ticks sent; draining`);
   await sleep(DRAIN_MS);
   const { histogram, received, duplicates, disconnects } = await fleet.report();
+  // Where a backlog sits: records each stage had produced by the end (whole run, warm-up included).
+  const produced = {};
+  for (const name of [TOPICS.ticksRaw, TOPICS.ticksRefined, TOPICS.signalsPredictions]) {
+    const offsets = await admin.fetchTopicOffsets(namespace.wire(name));
+    produced[name] = offsets.reduce((sum, p) => sum + Number(p.high), 0);
+  }
   const perTick = SUBSCRIBE === 'all' ? CLIENTS : CLIENTS / SYMBOLS.length;
   console.log(
     JSON.stringify({
@@ -138,6 +145,8 @@ try {
       p95Ms: histogram.percentile(95),
       p99Ms: histogram.percentile(99),
       maxMs: histogram.percentile(100),
+      drainSeconds: DRAIN_MS / 1000,
+      produced,
     }),
   );
 } catch (error) {
