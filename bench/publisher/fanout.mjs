@@ -36,6 +36,7 @@ const SUBSCRIBE = process.env.SUBSCRIBE ?? 'symbol';
 const PARTITIONS = Number(process.env.PARTITIONS ?? 3);
 const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOG', 'META', 'TSLA', 'JPM', 'XOM', 'KO'];
 const SEND_EVERY_MS = 10;
+const SEND_CHUNK = 500;
 const DRAIN_MS = 3_000;
 const SECRET = randomBytes(32).toString('hex');
 const WORK = join(process.env.LAKEHOUSE_WORK ?? join(ROOT, '.work'), 'bench');
@@ -106,7 +107,10 @@ try {
     const due = Math.floor(((Date.now() - started) * RATE) / 1000);
     const messages = [];
     for (; n < due; n++) messages.push(prediction(SYMBOLS[n % SYMBOLS.length], n));
-    if (messages.length > 0) await producer.send({ topic, messages, acks: 1 });
+    // Chunked: a late loop turn must not exceed the broker's maximum request size.
+    for (let i = 0; i < messages.length; i += SEND_CHUNK) {
+      await producer.send({ topic, messages: messages.slice(i, i + SEND_CHUNK), acks: 1 });
+    }
     if (measuredFrom !== null) sentMeasured += messages.length;
     await sleep(SEND_EVERY_MS);
   }

@@ -37,6 +37,7 @@ const SUBSCRIBE = process.env.SUBSCRIBE ?? 'symbol';
 const PARTITIONS = Number(process.env.PARTITIONS ?? 3);
 const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOG', 'META', 'TSLA', 'JPM', 'XOM', 'KO'];
 const SEND_EVERY_MS = 10;
+const SEND_CHUNK = 500;
 /** After the last tick: how long the clients may still receive (a pipeline that falls behind needs longer). */
 const DRAIN_MS = Number(process.env.DRAIN_SECONDS ?? 5) * 1000;
 const SECRET = randomBytes(32).toString('hex');
@@ -112,7 +113,10 @@ try {
     const due = Math.floor(((Date.now() - started) * RATE) / 1000);
     const messages = [];
     for (; n < due; n++) messages.push(tick(SYMBOLS[n % SYMBOLS.length], n));
-    if (messages.length > 0) await producer.send({ topic, messages, acks: 1 });
+    // Chunked: a late loop turn must not exceed the broker's maximum request size.
+    for (let i = 0; i < messages.length; i += SEND_CHUNK) {
+      await producer.send({ topic, messages: messages.slice(i, i + SEND_CHUNK), acks: 1 });
+    }
     if (measuring) sentMeasured += messages.length;
     await sleep(SEND_EVERY_MS);
   }
