@@ -41,6 +41,13 @@ describe('gold.bars_1m from silver.ticks', () => {
     await rm(root, { recursive: true, force: true });
   });
 
+  it('has no bars to write while silver.ticks does not exist yet', async () => {
+    const result = await recomputeBars(new GoldReader(join(root, 'no-silver')), [
+      { symbol: 'SPX', minuteStartUs: T0 },
+    ]);
+    assert.deepEqual(result.bars, []);
+  });
+
   it('recomputes whole OHLCV bars of the touched minutes from Silver, so a replay cannot double a volume', async () => {
     const lake = new DeltaLake(root);
     await lake.ensureTable(SILVER);

@@ -1,6 +1,6 @@
 import { aggregateMinuteBars, minuteStartOf, type MinuteBar, type SilverTick } from '@lakehouse/domain';
 import { utcDateOf } from '@lakehouse/lake';
-import { GoldReader, LATEST, recordsOf } from './gold-reader';
+import { GoldReader, GoldReadError, LATEST, recordsOf } from './gold-reader';
 
 const MICROS_PER_MINUTE = 60_000_000n;
 
@@ -36,7 +36,7 @@ export async function recomputeBars(
   const dates = new Set<string>();
   for (let m = minuteStartOf(from); m < until; m += 24n * 60n * MICROS_PER_MINUTE) dates.add(utcDateOf(m));
   dates.add(utcDateOf(to));
-  const { rows, version } = await reader.query(
+  const read = reader.query(
     'silver.ticks',
     LATEST,
     (t) =>
@@ -46,6 +46,16 @@ export async function recomputeBars(
       `AND CAST(event_time AS BIGINT) >= ${from} AND CAST(event_time AS BIGINT) < ${until} ` +
       `ORDER BY event_us, event_id`,
   );
+  let result: Awaited<typeof read>;
+  try {
+    result = await read;
+  } catch (error) {
+    // No Silver table: no tick has been refined, so every bar is empty (a later tick recomputes its minute whole).
+    if (error instanceof GoldReadError && error.code === 'TABLE_NOT_FOUND')
+      return { bars: [], silverVersion: -1n };
+    throw error;
+  }
+  const { rows, version } = result;
   const ticks: SilverTick[] = [];
   for (const record of recordsOf(rows)) {
     const r = record as unknown as {
