@@ -133,6 +133,10 @@ export const GOLD_PREDICTIONS: TableDefinition<GoldPredictionRow> = {
 /** The MERGE of one side into `gold.predictions`: insert when new, else update only that side's columns. */
 export function goldPredictionsMerge(side: 'prediction' | 'outcome'): MergeSpec {
   return {
+    // Not event_time as a second key, although it would let delta-rs skip files outside the batch's time range: with
+    // it, delta-rs's conflict check let a MERGE planned on a stale snapshot commit after a concurrent insert of the
+    // same event by the other side, and the event got two rows (the two-writers int spec in apps/publisher). The two
+    // sides have different app ids, so only this data conflict keeps them from doubling a row.
     keys: ['event_id'],
     partitionColumn: 'event_date',
     whenMatched: { update: side === 'prediction' ? GOLD_PREDICTION_COLUMNS : GOLD_OUTCOME_COLUMNS },
