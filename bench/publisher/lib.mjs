@@ -168,15 +168,20 @@ export class LatencyHistogram {
       this.total += n;
     }
   }
-  percentile(p) {
-    if (this.total === 0) return NaN;
-    const rank = Math.ceil((p / 100) * this.total);
+  /**
+   * The p-th percentile in ms. `population` > total counts the missing samples (never delivered) as slower than any:
+   * null when the rank falls among them.
+   */
+  percentile(p, population = this.total) {
+    if (this.total === 0) return null;
+    const rank = Math.ceil((p / 100) * population);
+    if (rank > this.total) return null;
     let seen = 0;
     for (let i = 0; i < this.counts.length; i++) {
       seen += this.counts[i];
       if (seen >= rank) return Number((i * LatencyHistogram.BUCKET_MS).toFixed(1));
     }
-    return NaN;
+    return null;
   }
 }
 

@@ -30,19 +30,27 @@ for (let i = 0; i < RUNS; i++) samples.tickToSocket.push(...run('tick-to-socket.
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, load ${loadavg()[0].toFixed(1)}`;
 mkdirSync(join(OUT, '..'), { recursive: true });
 writeFileSync(OUT, JSON.stringify({ machine, runs: RUNS, samples }, null, 2));
-const m = (xs, k) => median(xs.map((x) => x[k]));
+// null (not delivered by the end of the drain) sorts as slowest.
+const m = (xs, pick) => {
+  const v = median(xs.map((x) => pick(x) ?? Infinity));
+  return v;
+};
+const ms = (v) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : '> drain');
 console.log(`machine: ${machine}; median of ${RUNS} runs\n`);
-console.log('| measurement | p50 | p95 | p99 | delivered | target |');
-console.log('| --- | --- | --- | --- | --- | --- |');
+console.log(
+  "| measurement | p50 | p95 | p99 | delivered by the drain's end | p99 over all expected | target |",
+);
+console.log('| --- | --- | --- | --- | --- | --- | --- |');
 for (const [name, xs, target] of [
   ['socket fan-out alone (publisher only)', samples.fanout, ''],
   ['tick-to-socket (4 apps)', samples.tickToSocket, 'p99 ≤ 250 ms'],
 ]) {
   if (xs.length === 0) continue;
   const first = xs[0];
-  const delivered = m(xs, 'received') / Math.max(1, m(xs, 'expectedDeliveries'));
+  const delivered = m(xs, (x) => x.received / Math.max(1, x.expectedDeliveries));
   console.log(
-    `| ${name}, ${first.rate}/s, ${first.clients} clients (${first.subscribe}) | ${m(xs, 'p50Ms').toFixed(1)} ms | ` +
-      `${m(xs, 'p95Ms').toFixed(1)} ms | ${m(xs, 'p99Ms').toFixed(1)} ms | ${(delivered * 100).toFixed(1)}% | ${target} |`,
+    `| ${name}, ${first.rate}/s, ${first.clients} clients (${first.subscribe}) | ${ms(m(xs, (x) => x.p50Ms))} | ` +
+      `${ms(m(xs, (x) => x.p95Ms))} | ${ms(m(xs, (x) => x.p99Ms))} | ${(delivered * 100).toFixed(1)}% | ` +
+      `${ms(m(xs, (x) => x.ofExpected?.p99Ms))} | ${target} |`,
   );
 }
