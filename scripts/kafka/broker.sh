@@ -82,6 +82,10 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 log.retention.hours=24
+# One JVM is both controller and broker on two busy cores: with the default 9 s session, a CPU-starved controller
+# fences its own broker ("controller event queue overloaded"), and every client sees NOT_LEADER for a while.
+broker.session.timeout.ms=60000
+broker.heartbeat.interval.ms=2000
 PROPS
   local java_opts=(-Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true
     "-Dlog4j2.configurationFile=$HERE/log4j2.xml" "-Dkafka.logs.dir=$dir")
