@@ -210,5 +210,18 @@ describe(
       assert.ok(statSync(path).size > 10_000, `${path} holds a real screenshot`);
       assert.deepEqual(tab.problems, [], 'no page errors or console errors');
     });
+
+    it('keeps the token for the session: a reload authenticates without ?token=', async () => {
+      const tab = dashboard;
+      assert.ok(tab, 'the dashboard is open');
+      await tab.page.reload({ waitUntil: 'load' });
+      assert.equal(new URL(tab.page.url()).searchParams.has('token'), false);
+      await tab.until(
+        'live again',
+        `document.querySelector('#connection-status').dataset.state === 'connected'`,
+        PAGE_TIMEOUT_MS,
+      );
+      assert.ok(await tab.page.locator('#auth-panel').isHidden(), 'no auth error after the reload');
+    });
   },
 );
