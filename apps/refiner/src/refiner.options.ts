@@ -9,13 +9,15 @@ import { type RefinerOptions } from './refiner.service';
 import { replayTicksNeeded } from './silver/symbol-book';
 
 const MICROS_PER_MILLI = 1000n;
+const DEFAULT_TARGET_ROWS_PER_COMMIT = 100_000;
 
 /** The refiner's options from its validated config; the feature config and label definition are checked here. */
 export function refinerOptionsOf(
   config: Pick<
     RefinerConfig,
     'REFINER_MAX_VERSIONS_PER_COMMIT' | 'REFINER_MAX_CLOCK_SKEW_MS' | 'REFINER_MIN_EVENT_TIME'
-  >,
+  > &
+    Partial<Pick<RefinerConfig, 'REFINER_TARGET_ROWS_PER_COMMIT'>>,
   features: FeatureConfig,
   labels: LabelDefinition,
   overrides: Partial<Pick<RefinerOptions, 'publish' | 'startAfterVersion'>> = {},
@@ -31,6 +33,7 @@ export function refinerOptionsOf(
       maxClockSkewUs: BigInt(config.REFINER_MAX_CLOCK_SKEW_MS) * MICROS_PER_MILLI,
     },
     maxVersionsPerCommit: config.REFINER_MAX_VERSIONS_PER_COMMIT,
+    targetRowsPerCommit: config.REFINER_TARGET_ROWS_PER_COMMIT ?? DEFAULT_TARGET_ROWS_PER_COMMIT,
     publish: overrides.publish ?? true,
     startAfterVersion: overrides.startAfterVersion ?? 0n,
   };

@@ -142,6 +142,24 @@ describe('RefinerService (Bronze → Silver, exactly once)', () => {
     assert.equal(k.silverRows().length, 3);
   });
 
+  it('sizes commits by Bronze rows: small versions are grouped, large ones read one at a time', async () => {
+    const k = await kit();
+    const ticks = series('XOM', 30);
+    for (let v = 0; v < 10; v += 1) await k.bronze([ticks[v]!]);
+    for (let v = 10; v < 30; v += 5) await k.bronze(ticks.slice(v, v + 5));
+    const merges: number[] = [];
+    const original = k.lake.merge.bind(k.lake);
+    k.lake.merge = (...args: Parameters<InMemoryLake['merge']>) => {
+      merges.push(args[1].length);
+      return original(...args);
+    };
+    await k.refiner({ targetRowsPerCommit: 4 }).catchUp();
+    // Span 1, then 2 while chunks hold 2 rows (within the target of 4); the chunk reaching the first 5-tick
+    // version holds 6, over the target, so the span halves to 1: every 5-tick version after it alone.
+    assert.deepEqual(merges, [1, 2, 2, 2, 2, 6, 5, 5, 5]);
+    assert.equal(k.silverRows().length, 30);
+  });
+
   it('makes a second refiner covering the same Bronze versions fail with COMMIT_CONFLICT instead of duplicating', async () => {
     const k = await kit();
     await k.bronze(series('JPM', 3));

@@ -30,6 +30,11 @@ export interface RefinerOptions {
   readonly rules: RefineRules;
   /** Bronze versions per Silver commit, at most. */
   readonly maxVersionsPerCommit: number;
+  /**
+   * Bronze rows a commit aims at. A loader version holds 250k rows, a live one a few hundred: the span of versions
+   * read at once starts at one, doubles while chunks stay under half the target and halves when one exceeds it.
+   */
+  readonly targetRowsPerCommit: number;
   /** Publish to `ticks.refined` / `ticks.outcomes` (off for a backfill). */
   readonly publish: boolean;
   /** Where to start when Silver holds no position yet: after this Bronze version (0: all of Bronze). */
@@ -63,6 +68,8 @@ export class RefinerService {
   private active: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
+  /** Bronze versions the next chunk reads (see {@link RefinerOptions.targetRowsPerCommit}). */
+  private span = 1;
 
   constructor(
     private readonly bronze: Lake,
@@ -133,9 +140,10 @@ export class RefinerService {
         const latest = await this.bronze.latestVersion(BRONZE_TICKS);
         const from = this.position!;
         if (latest === undefined || latest <= from) return;
-        const step = BigInt(this.options.maxVersionsPerCommit);
+        const step = BigInt(this.span);
         const upTo = latest - from > step ? from + step : latest;
         const done = await this.refineVersions(from, upTo);
+        this.span = nextSpan(this.span, done.bronzeRows, this.options);
         summary.bronzeRows += done.bronzeRows;
         summary.inserted += done.inserted;
         summary.quarantined += done.quarantined;
@@ -278,6 +286,17 @@ export class RefinerService {
   private nowUs(): bigint {
     return BigInt(this.clock.now().getTime()) * MICROS_PER_MILLI;
   }
+}
+
+/** The span of the next chunk: halved after an oversized chunk, doubled after a small one, within the bounds. */
+export function nextSpan(
+  span: number,
+  rows: number,
+  options: Pick<RefinerOptions, 'maxVersionsPerCommit' | 'targetRowsPerCommit'>,
+): number {
+  if (rows > options.targetRowsPerCommit) return Math.max(1, Math.floor(span / 2));
+  if (rows < options.targetRowsPerCommit / 2) return Math.min(options.maxVersionsPerCommit, span * 2);
+  return Math.min(options.maxVersionsPerCommit, span);
 }
 
 /** The refiner's books disagree with Silver; the pass fails and the next one rebuilds them. */

@@ -26,6 +26,11 @@ export const refinerConfigSchema = z
     REFINER_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
     /** Bronze versions refined per Silver commit, at most. */
     REFINER_MAX_VERSIONS_PER_COMMIT: z.coerce.number().int().min(1).default(50),
+    /**
+     * Bronze rows a Silver commit aims at: the number of versions read at once halves when a chunk held more and
+     * doubles (up to the maximum) when it held less than half, starting from one version.
+     */
+    REFINER_TARGET_ROWS_PER_COMMIT: z.coerce.number().int().min(1).default(100_000),
     /** A tick more than this ahead of the time Bronze received it is rejected (EVENT_TIME_TOO_LATE). */
     REFINER_MAX_CLOCK_SKEW_MS: z.coerce.number().int().min(0).default(3_600_000),
     /** Earliest accepted event time (ISO-8601); earlier ticks are rejected (EVENT_TIME_TOO_EARLY). */

@@ -21,10 +21,7 @@ const streamArb = fc
         { weight: 1, arbitrary: fc.constant(-1) },
       ),
       volume: fc.integer({ min: 0, max: 500 }),
-      replayOf: fc.oneof(
-        { weight: 9, arbitrary: fc.constant(null) },
-        { weight: 1, arbitrary: fc.nat() },
-      ),
+      replayOf: fc.oneof({ weight: 9, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.nat() }),
     }),
     { minLength: 40, maxLength: 150 },
   )
@@ -74,7 +71,10 @@ function observe(k: Kit): unknown {
       );
       const seen = map.get(r.eventId);
       // A record published twice (the replay after a restart) must be the same record.
-      assert.ok(seen === undefined || seen === text, `event ${r.eventId} was published with different content`);
+      assert.ok(
+        seen === undefined || seen === text,
+        `event ${r.eventId} was published with different content`,
+      );
       map.set(r.eventId, text);
     }
     return [...map].sort();

@@ -46,7 +46,7 @@ export function bronzeEntriesOf(changes: Table): BronzeEntry[] {
     // Bronze is append-only; a maintenance rewrite adds no change rows, but anything else is not an arrival.
     if (changeType !== null && changeType.get(i) !== 'insert') continue;
     const optional = <T>(name: keyof RawTick, value: T | null): Partial<RawTick> =>
-      value === null ? {} : ({ [name]: value });
+      value === null ? {} : { [name]: value };
     const bidValue: unknown = bid.get(i);
     const askValue: unknown = ask.get(i);
     const tick: RawTick = {

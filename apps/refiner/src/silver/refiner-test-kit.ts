@@ -81,7 +81,11 @@ export interface Kit {
   readonly producer: InMemoryMessageProducer;
   readonly table: TableDefinition<SilverTickRow>;
   /** A refiner over the kit's lake and bus (a new one models a restarted process). */
-  refiner(options?: { maxVersionsPerCommit?: number; lake?: Lake }): RefinerService;
+  refiner(options?: {
+    maxVersionsPerCommit?: number;
+    targetRowsPerCommit?: number;
+    lake?: Lake;
+  }): RefinerService;
   /** Appends one Bronze version. */
   bronze(ticks: readonly TickFields[]): Promise<bigint>;
   silverRows(): readonly SilverTickRow[];
@@ -112,6 +116,7 @@ export async function kit(features = SMALL_FEATURES, labels = SMALL_LABELS): Pro
         refinerOptionsOf(
           {
             REFINER_MAX_VERSIONS_PER_COMMIT: options.maxVersionsPerCommit ?? 1000,
+            REFINER_TARGET_ROWS_PER_COMMIT: options.targetRowsPerCommit ?? 100_000,
             REFINER_MAX_CLOCK_SKEW_MS: 3_600_000,
             REFINER_MIN_EVENT_TIME: '1990-01-01T00:00:00Z',
           },
