@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import {
@@ -9,6 +11,7 @@ import {
   launchChromium,
 } from './dashboard/dashboard-browser';
 import { MODEL_VERSION, PublisherHarness, type TestEvent, testEvent } from './dashboard/publisher-harness';
+import { REPO_ROOT } from './stage-process';
 
 const SYMBOL = 'SPX';
 const OTHER_SYMBOL = 'NDX';
@@ -225,3 +228,63 @@ describe(
     });
   },
 );
+
+interface SeqVerdict {
+  verdict: 'next' | 'duplicate' | 'gap' | 'restart' | 'invalid';
+  gap?: { symbol: string; fromSeq: number; toSeq: number };
+}
+interface SeqTrackerLike {
+  accept(kind: string, event: unknown): SeqVerdict;
+  since(): Record<string, number>;
+}
+
+// The page's feed bookkeeping is a plain ES module: run here in Node, on the same file the browser loads.
+describe("the dashboard's sequence tracker (the page's module, in Node)", () => {
+  const load = async (): Promise<SeqTrackerLike> => {
+    const url = pathToFileURL(join(REPO_ROOT, 'apps/publisher/web/js/seq-tracker.js')).href;
+    const module = (await import(url)) as { SeqTracker: new () => SeqTrackerLike };
+    return new module.SeqTracker();
+  };
+  const event = (seq: number, id: string, symbol = SYMBOL) => ({ seq, symbol, eventId: id });
+
+  it('delivers consecutive events and drops a replayed one', async () => {
+    const tracker = await load();
+    assert.equal(tracker.accept('prediction', event(1, 'a')).verdict, 'next');
+    assert.equal(
+      tracker.accept('outcome', event(2, 'a')).verdict,
+      'next',
+      'the outcome of the same event is new',
+    );
+    assert.equal(tracker.accept('prediction', event(1, 'a')).verdict, 'duplicate');
+    assert.deepEqual(tracker.since(), { [SYMBOL]: 2 });
+  });
+
+  it("reports a hole in a symbol's sequence as the gap to fetch from Gold", async () => {
+    const tracker = await load();
+    tracker.accept('prediction', event(4, 'a'));
+    assert.deepEqual(tracker.accept('prediction', event(9, 'b')), {
+      verdict: 'gap',
+      gap: { symbol: SYMBOL, fromSeq: 5, toSeq: 8 },
+    });
+    assert.equal(tracker.accept('prediction', event(1, 'c', OTHER_SYMBOL)).verdict, 'next', 'per symbol');
+  });
+
+  it('recognises a restarted publisher (a new event numbered from scratch) instead of dropping it', async () => {
+    const tracker = await load();
+    tracker.accept('prediction', event(40, 'a'));
+    assert.equal(tracker.accept('prediction', event(1, 'fresh')).verdict, 'restart');
+    assert.equal(tracker.accept('prediction', event(2, 'fresh-2')).verdict, 'next');
+  });
+
+  it('refuses events without a symbol, an integer seq or an event id', async () => {
+    const tracker = await load();
+    for (const bad of [
+      null,
+      { seq: 1, eventId: 'x' },
+      { symbol: SYMBOL, seq: '1', eventId: 'x' },
+      { symbol: SYMBOL, seq: 1 },
+    ]) {
+      assert.equal(tracker.accept('prediction', bad).verdict, 'invalid');
+    }
+  });
+});

@@ -24,6 +24,7 @@ const PREDICTIONS_LOOKBACK_MS = 5 * 60_000;
 const HISTORY_PAGE_LIMIT = 1000;
 const GAP_MAX_PAGES = 10;
 const STATS_INTERVAL_MS = 250;
+const RELOAD_DEBOUNCE_MS = 5_000;
 
 const preferredSymbol = new URL(window.location.href).searchParams.get('symbol');
 adoptTokenFromUrl();
@@ -68,6 +69,7 @@ const symbols = new SymbolSelect(byId('symbol-select'), (symbol) => {
 const latestEventUs = new Map();
 const historyLoaded = new Set();
 let eventsReceived = 0;
+let lastReloadMs = 0;
 
 function noteEventTime(symbol, eventTimeUs) {
   const previous = latestEventUs.get(symbol);
@@ -187,6 +189,9 @@ const feed = connectLiveFeed({
   onDrift: showDrift,
   onGap: (gap) => void fillGap(gap),
   onNewRun: () => {
+    // Every symbol reveals the restart on its own first event: reload once.
+    if (Date.now() - lastReloadMs < RELOAD_DEBOUNCE_MS) return;
+    lastReloadMs = Date.now();
     showNotice('The publisher restarted: reloading from Gold.');
     historyLoaded.clear();
     if (symbols.current) void loadSymbolHistory(symbols.current);

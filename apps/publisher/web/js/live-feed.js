@@ -1,5 +1,7 @@
 // The live Socket.IO feed (namespace /signals): subscribe, dedupe by per-symbol seq, detect gaps, report status.
 
+import { SeqTracker } from './seq-tracker.js';
+
 const SUBSCRIBE_TIMEOUT_MS = 5_000;
 
 /**
@@ -16,7 +18,7 @@ const SUBSCRIBE_TIMEOUT_MS = 5_000;
  * }} handlers
  */
 export function connectLiveFeed(handlers) {
-  const lastSeq = new Map();
+  const seqs = new SeqTracker();
   let runId = null;
   // `io` is the global of /socket.io/socket.io.js, the client the server itself serves.
   const socket = window.io('/signals', {
@@ -53,10 +55,10 @@ export function connectLiveFeed(handlers) {
   });
 
   socket.on('prediction', (event) => {
-    if (accept(event)) handlers.onPrediction(event);
+    if (accept('prediction', event)) handlers.onPrediction(event);
   });
   socket.on('outcome', (event) => {
-    if (accept(event)) handlers.onOutcome(event);
+    if (accept('outcome', event)) handlers.onOutcome(event);
   });
   socket.on('accuracy', (event) => handlers.onAccuracy(event));
   socket.on('drift', (event) => handlers.onDrift(event));
@@ -66,7 +68,7 @@ export function connectLiveFeed(handlers) {
   socket.on('error', (frame) => console.warn('publisher error frame', frame));
 
   function subscribe() {
-    const since = Object.fromEntries(lastSeq);
+    const since = seqs.since();
     const payload = Object.keys(since).length > 0 ? { symbols: '*', since } : { symbols: '*' };
     socket.timeout(SUBSCRIBE_TIMEOUT_MS).emit('subscribe', payload, (timeoutError, ack) => {
       if (timeoutError) {
@@ -83,23 +85,19 @@ export function connectLiveFeed(handlers) {
         runId = ack.runId;
         if (restarted) {
           // A new publisher process numbers from scratch: our seqs mean nothing to it; Gold fills the hole.
-          lastSeq.clear();
+          seqs.reset();
           handlers.onNewRun();
         }
       }
     });
   }
 
-  /** Drops duplicates (replays, recovery overlap); reports a hole in a symbol's sequence as a gap. */
-  function accept(event) {
-    if (!event || typeof event.symbol !== 'string' || !Number.isInteger(event.seq)) return false;
-    const previous = lastSeq.get(event.symbol);
-    if (previous !== undefined && event.seq <= previous) return false;
-    lastSeq.set(event.symbol, event.seq);
-    if (previous !== undefined && event.seq > previous + 1) {
-      handlers.onGap({ symbol: event.symbol, fromSeq: previous + 1, toSeq: event.seq - 1 });
-    }
-    return true;
+  /** Drops duplicates (replays, recovery overlap); a hole becomes a gap fill, a restarted publisher a reload. */
+  function accept(kind, event) {
+    const { verdict, gap } = seqs.accept(kind, event);
+    if (verdict === 'gap') handlers.onGap(gap);
+    if (verdict === 'restart') handlers.onNewRun();
+    return verdict !== 'duplicate' && verdict !== 'invalid';
   }
 
   return {
