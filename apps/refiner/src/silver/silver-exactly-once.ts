@@ -45,7 +45,9 @@ export const SILVER_APP_ID = 'refiner:bronze.ticks';
  * MERGE on `event_id`. The event time is part of the key too: the id is a hash of it, so matching both is the same
  * match, but delta-rs turns `target.event_time = source.event_time` into a min/max range of the batch and skips
  * every file of the day's partition outside it (hash ids have no useful min/max). That keeps a MERGE's cost flat
- * as one date partition grows, not only as dates are added.
+ * as one date partition grows, not only as dates are added. (Gold keeps `event_id` alone: two writers with different
+ * app ids rely on delta-rs's data conflict check there, which the narrower predicate weakened. Silver does not: every
+ * writer of the same events carries `refiner:bronze.ticks`, so a stale MERGE fails on the txn, whatever it read.)
  */
 export const SILVER_MERGE: MergeSpec = {
   keys: ['event_id', 'event_time'],
