@@ -68,6 +68,7 @@ export class RefinerService {
   private active: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   /** Bronze versions the next chunk reads (see {@link RefinerOptions.targetRowsPerCommit}). */
   private span = 1;
 
@@ -89,6 +90,7 @@ export class RefinerService {
 
   /** Stops polling and waits for the pass in flight. */
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     this.timer = undefined;
     await this.idle();
@@ -96,6 +98,7 @@ export class RefinerService {
 
   /** Starts a pass, or asks the running one to look again when it ends. Failures are logged; the next pass resumes. */
   wake(): void {
+    if (this.stopped) return;
     if (this.active) {
       this.again = true;
       return;
