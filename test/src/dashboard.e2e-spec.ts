@@ -197,6 +197,21 @@ describe(
         new RegExp(`version ${versionA}`),
       );
 
+      // The same point by time: versionA's commit instant, to the millisecond, in the as-of input (UTC).
+      const committedAt = await publisher.commitTime(versionA);
+      await tab.page.locator('#asof-input').fill(committedAt.replace(/Z$/, ''));
+      await tab.page.locator('#asof-apply').click();
+      await tab.until(
+        `the table as of ${committedAt}`,
+        `document.querySelector('#audit-table').dataset.view === 'asOf' && ` +
+          `document.querySelector('#audit-table').dataset.tableVersion === '${versionA}'`,
+        PAGE_TIMEOUT_MS,
+      );
+      assert.deepEqual(
+        await tab.goldRowIds(),
+        BATCH_A.map((e) => e.eventId),
+      );
+
       await tab.page.locator('#version-select').selectOption('live');
       await tab.until(
         'the latest table again',

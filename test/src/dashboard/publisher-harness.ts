@@ -173,6 +173,19 @@ export class PublisherHarness {
     return (await response.json()) as GoldPage;
   }
 
+  /** gold.predictions' commit time of `version` (ISO-8601), from the table history API. */
+  async commitTime(version: number): Promise<string> {
+    const response = await fetch(`${this.app.url}/api/tables/gold.predictions/history?limit=1000`, {
+      headers: { Authorization: `Bearer ${this.token}` },
+    });
+    if (!response.ok) throw new Error(`history: ${response.status} ${await response.text()}`);
+    const entry = ((await response.json()) as { version: number; timestamp: string }[]).find(
+      (h) => h.version === version,
+    );
+    if (!entry) throw new Error(`version ${version} is not in the history`);
+    return entry.timestamp;
+  }
+
   /** Waits until Gold holds every event as `accept` wants it; returns the table version where it first did. */
   async goldVersionWhere(
     what: string,
