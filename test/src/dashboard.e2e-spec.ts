@@ -16,6 +16,7 @@ import { REPO_ROOT } from './stage-process';
 const SYMBOL = 'SPX';
 const OTHER_SYMBOL = 'NDX';
 const PAGE_TIMEOUT_MS = 30_000;
+const ACCURACY_INTERVAL_MS = 500;
 /** Every third event is a predicted jump. */
 const jumpEvery3 = (n: number): 0 | 1 => (n % 3 === 0 ? 1 : 0);
 const events = (from: number, count: number, symbol = SYMBOL): TestEvent[] =>
@@ -44,7 +45,12 @@ describe(
     let dashboard: DashboardTab | undefined;
 
     before(async () => {
-      publisher = await PublisherHarness.start();
+      publisher = await PublisherHarness.start({
+        ACCURACY_INTERVAL_MS: String(ACCURACY_INTERVAL_MS),
+        // The drift rule judges once A and OTHER are all resolved, and trips on the first evaluation below baseline.
+        DRIFT_MIN_WINDOW: String(BATCH_A.length + OTHER.length),
+        DRIFT_CONSECUTIVE: '1',
+      });
       browser = await launchChromium();
 
       await publisher.publishPredictions([...BATCH_A, ...OTHER]);
@@ -164,6 +170,22 @@ describe(
         baselines.every((text) => /^-?\d\.\d{3}$/.test(text)),
         `baselines are numbers: ${baselines.join(', ')}`,
       );
+    });
+
+    it('raises the drift banner when the rolling MCC falls below the majority baseline', async () => {
+      const tab = dashboard;
+      assert.ok(tab, 'the dashboard is open');
+      assert.ok(
+        await tab.page.locator('#drift-banner').isHidden(),
+        'no drift while MCC equals the baseline (0)',
+      );
+      // Every OTHER outcome contradicts its prediction: over A and OTHER the model's MCC is negative.
+      await publisher.publishOutcomes(OTHER, (e) => (e.predictedLabel === 1 ? 0 : 1));
+      await tab.until('the drift banner', `!document.querySelector('#drift-banner').hidden`, PAGE_TIMEOUT_MS);
+      const text = (await tab.page.locator('#drift-text').textContent()) ?? '';
+      assert.match(text, new RegExp(`model ${MODEL_VERSION} has a rolling MCC of -0\\.\\d{3} below`));
+      await tab.page.locator('#drift-dismiss').click();
+      assert.ok(await tab.page.locator('#drift-banner').isHidden(), 'dismissed');
     });
 
     it('shows the older Gold version when the picker selects it (time-travel audit)', async () => {

@@ -63,7 +63,7 @@ export class PublisherHarness {
     readonly token: string,
   ) {}
 
-  static async start(): Promise<PublisherHarness> {
+  static async start(extraEnv: Readonly<Record<string, string>> = {}): Promise<PublisherHarness> {
     const kafka = await acquireKafka();
     const client = new Kafka({
       clientId: 'dashboard-e2e',
@@ -88,6 +88,7 @@ export class PublisherHarness {
       LAKE_ROOT: lakeRoot,
       PUBLISHER_AUTH_SECRET: secret,
       LOG_LEVEL: 'log',
+      ...extraEnv,
     };
     const app = new StageProcess('publisher', await freePort(), env);
     await eventually(

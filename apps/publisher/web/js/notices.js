@@ -39,7 +39,15 @@ export function hideAuthError() {
   show(byId('auth-panel'), false);
 }
 
+/** The drift episode (model version and since) the user dismissed: its repeated `drift` events stay hidden. */
+let dismissedDrift = null;
+let shownDrift = null;
+
+const driftKey = (event) => `${event.modelVersion ?? ''}|${event.since ?? ''}`;
+
 export function showDrift(event) {
+  if (driftKey(event) === dismissedDrift) return;
+  shownDrift = driftKey(event);
   const text =
     `Drift: model ${event.modelVersion ?? '?'} has a rolling MCC of ${formatNumber(event.mcc)} ` +
     `below its majority baseline's ${formatNumber(event.baselineMcc)} over the last ${event.windowN ?? '?'} ` +
@@ -49,6 +57,7 @@ export function showDrift(event) {
 }
 
 export function hideDrift() {
+  dismissedDrift = shownDrift;
   show(byId('drift-banner'), false);
 }
 
