@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  decodeRefinedTick,
+  encodeJson,
+  KafkaBatchTransport,
+  Namespace,
+  type RefinedTick,
+  tickOutcomeSchema,
+  type TickOutcome,
+  TOPICS,
+} from '@lakehouse/bus';
+import { SqlSession } from '@lakehouse/delta';
+import { DEFAULT_FEATURE_CONFIG, DEFAULT_LABEL_DEFINITION, featureNames } from '@lakehouse/domain';
+import { BRONZE_TICKS, DeltaLake, silverTicksTable } from '@lakehouse/lake';
+import { bootstrapStage } from '@lakehouse/platform';
+import { acquireKafka, type KafkaHandle } from '@lakehouse/testing';
+import type { INestApplication } from '@nestjs/common';
+import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
+import { refinerConfigSchema } from './config/refiner.config';
+import { RefinerModule } from './refiner.module';
+import { bronzeRow, series } from './silver/refiner-test-kit';
+import { silverRowsOf } from './silver/silver-rows';
+
+const TICKS = 120;
+const NAMES = featureNames(DEFAULT_FEATURE_CONFIG);
+const TABLE = silverTicksTable(NAMES);
+const L = DEFAULT_FEATURE_CONFIG.sequenceLength;
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+async function eventually<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('the refiner app on a real broker and Delta tables', { timeout: 180_000 }, () => {
+  let broker: KafkaHandle;
+  let kafka: Kafka;
+  let producer: Producer;
+  let consumer: Consumer;
+  let root: string;
+  let app: INestApplication;
+  const namespace = new Namespace(`refiner-int-${randomUUID().slice(0, 8)}`);
+  const refined: RefinedTick[] = [];
+  const outcomes: TickOutcome[] = [];
+
+  before(async () => {
+    broker = await acquireKafka();
+    kafka = new Kafka({ clientId: 'refiner-int', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+    producer = kafka.producer();
+    await producer.connect();
+    root = await mkdtemp(join(tmpdir(), 'refiner-int-'));
+    app = await bootstrapStage({
+      stage: 'refiner',
+      configSchema: refinerConfigSchema,
+      module: (config) => RefinerModule.register(config),
+      transport: (nest) => nest.get(KafkaBatchTransport),
+      env: {
+        KAFKA_BROKERS: broker.brokers.join(','),
+        KAFKA_NAMESPACE: namespace.wire('').slice(0, -1),
+        KAFKA_TOPIC_PARTITIONS: '2',
+        LAKE_ROOT: root,
+        // Only lake.commits wakes it: the test shows the notification path, not the poll.
+        REFINER_POLL_INTERVAL_MS: '600000',
+        HTTP_PORT: String(await freePort()),
+        HTTP_HOST: '127.0.0.1',
+        LOG_LEVEL: process.env.REFINER_TEST_LOG_LEVEL ?? 'fatal',
+      },
+    });
+    consumer = kafka.consumer({ groupId: namespace.wire('refiner-int-tail') });
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: [namespace.wire(TOPICS.ticksRefined), namespace.wire(TOPICS.ticksOutcomes)],
+      fromBeginning: true,
+    });
+    await consumer.run({
+      eachMessage: ({ topic, message }) => {
+        if (topic === namespace.wire(TOPICS.ticksRefined)) refined.push(decodeRefinedTick(message.value));
+        else outcomes.push(tickOutcomeSchema.parse(JSON.parse(message.value?.toString() ?? 'null')));
+        return Promise.resolve();
+      },
+    });
+  });
+
+  after(async () => {
+    await consumer?.disconnect();
+    await app?.close();
+    await producer?.disconnect();
+    await broker?.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('refines the Bronze versions a lake.commits notification announces and publishes records that decode', async () => {
+    const lake = new DeltaLake(root);
+    await lake.ensureTable(BRONZE_TICKS);
+    const ticks = series('AAPL', TICKS);
+    const { version } = await lake.append(
+      BRONZE_TICKS,
+      ticks.map((t, i) => bronzeRow(t, i)),
+      [],
+    );
+    await producer.send({
+      topic: namespace.wire(TOPICS.lakeCommits),
+      messages: [
+        {
+          key: BRONZE_TICKS.name,
+          value: encodeJson({
+            schemaVersion: 1,
+            table: BRONZE_TICKS.name,
+            version: String(version),
+            batchId: 'int',
+            recordCount: TICKS,
+            committedAt: new Date().toISOString(),
+          }),
+        },
+      ],
+    });
+    await eventually('every event on ticks.refined', () => (refined.length >= TICKS ? true : undefined));
+
+    const session = SqlSession.create();
+    await session.register('s', await lake.handle(TABLE));
+    const rows = silverRowsOf(await session.sql('SELECT * FROM s'), NAMES);
+    assert.equal(rows.length, TICKS);
+    assert.deepEqual(
+      refined.map((r) => r.eventId),
+      rows.map((r) => r.eventId),
+    );
+    // The window of an event is its symbol's last L feature vectors in Silver, as float32.
+    const last = refined[TICKS - 1]!;
+    assert.equal(last.window?.steps, L);
+    assert.equal(last.window?.features, NAMES.length);
+    const expected = Float32Array.from(rows.slice(TICKS - L).flatMap((r) => r.features as number[]));
+    assert.deepEqual(last.window?.values, expected);
+    assert.equal(refined.find((r) => r.window !== null)?.eventId, rows[L + 60 - 1]?.eventId);
+
+    // Outcomes: each event with a σ window behind it, once its 10-tick horizon has passed.
+    const horizon =
+      DEFAULT_LABEL_DEFINITION.horizon.kind === 'ticks' ? DEFAULT_LABEL_DEFINITION.horizon.ticks : 0;
+    await eventually('outcomes', () => (outcomes.length > 0 ? true : undefined));
+    for (const o of outcomes) {
+      const at = rows.findIndex((r) => r.eventId === o.eventId);
+      assert.equal(o.horizonEventId, rows[at + horizon]?.eventId);
+      assert.equal(o.labelVersion, DEFAULT_LABEL_DEFINITION.version);
+    }
+  });
+});
