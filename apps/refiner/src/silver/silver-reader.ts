@@ -1,6 +1,7 @@
 import { SqlSession } from '@lakehouse/delta';
 import { type SilverTick } from '@lakehouse/domain';
 import { type DeltaLake, type InMemoryLake, type SilverTickRow, type TableDefinition } from '@lakehouse/lake';
+import { type Table } from 'apache-arrow';
 import { column, int64Values, numberAt, stringAt } from './arrow-columns';
 
 /** Reads `silver.ticks` for what MERGE and the change feed cannot answer: the tail a restart rebuilds from. */
@@ -56,15 +57,25 @@ export class DeltaSilverReader extends SilverReader {
       throw new RangeError('perSymbol must be a positive integer');
     const session = SqlSession.create();
     await session.register('silver', await this.lake.handle(this.table));
-    const before =
-      beforeBronzeVersion === undefined ? '' : ` AND bronze_version < ${beforeBronzeVersion.toString()}`;
+    const where =
+      "late_status = 'on_time'" +
+      (beforeBronzeVersion === undefined ? '' : ` AND bronze_version < ${beforeBronzeVersion.toString()}`);
+    // Applied ticks of a symbol arrive in event-time order, so its tail lies in its latest dates: count rows per
+    // symbol and date (no sort), and read only the dates from the earliest one some symbol's tail reaches back to.
+    const from = earliestTailDate(
+      await session.sql(
+        `SELECT symbol, event_date, COUNT(*) AS n FROM silver WHERE ${where} GROUP BY symbol, event_date`,
+      ),
+      perSymbol,
+    );
+    if (from === undefined) return new Map();
     const result = await session.sql(
       `SELECT event_id, symbol, CAST(event_time AS BIGINT) AS event_time_us, price, volume, bronze_version, bronze_seq
        FROM (
          SELECT event_id, symbol, event_time, price, volume, bronze_version, bronze_seq,
            ROW_NUMBER() OVER (PARTITION BY symbol ORDER BY bronze_version DESC, bronze_seq DESC) AS rn,
            MAX(event_time) OVER (PARTITION BY symbol) AS last_time
-         FROM silver WHERE late_status = 'on_time'${before}
+         FROM silver WHERE ${where} AND event_date >= '${from}'
        ) tail
        WHERE rn <= ${perSymbol} OR event_time = last_time`,
     );
@@ -91,6 +102,37 @@ export class DeltaSilverReader extends SilverReader {
     }
     return groupInArrivalOrder(ticks);
   }
+}
+
+/**
+ * The earliest `event_date` any symbol needs: for each symbol, walking its dates from the latest back until they hold
+ * `perSymbol` rows (or run out). `undefined` when there are no rows.
+ */
+export function earliestTailDate(counts: Table, perSymbol: number): string | undefined {
+  const symbol = column(counts, 'symbol');
+  const date = column(counts, 'event_date');
+  const n = column(counts, 'n');
+  const bySymbol = new Map<string, { date: string; n: number }[]>();
+  for (let i = 0; i < counts.numRows; i += 1) {
+    const entry = { date: stringAt(date, i), n: numberAt(n, i) };
+    const key = stringAt(symbol, i);
+    const list = bySymbol.get(key);
+    if (list) list.push(entry);
+    else bySymbol.set(key, [entry]);
+  }
+  let earliest: string | undefined;
+  for (const dates of bySymbol.values()) {
+    dates.sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
+    let held = 0;
+    let reach = dates[0]!.date;
+    for (const d of dates) {
+      reach = d.date;
+      held += d.n;
+      if (held >= perSymbol) break;
+    }
+    if (earliest === undefined || reach < earliest) earliest = reach;
+  }
+  return earliest;
 }
 
 /** The same answer over the in-memory lake, for unit tests. */
