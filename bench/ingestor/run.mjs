@@ -32,7 +32,7 @@ for (let run = 0; run < RUNS; run++) {
   samples.sustained.push(...lines('stream.mjs', 'sustained'));
   samples.freshness.push(...lines('stream.mjs', 'freshness'));
 }
-samples.load.push(...lines('load-1g.mjs', String(RUNS)));
+samples.load.push(...lines('load-1g.mjs', String(RUNS)).filter((s) => s.build !== 'baseline'));
 
 mkdirSync(join(OUT, '..'), { recursive: true });
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB`;

@@ -168,8 +168,17 @@ class TextColumn {
   }
 }
 
-/** Read-only arrays of zeros shared by every batch: the Kafka columns, all null for file rows. */
-let zeros = { rows: 0, i32: new Int32Array(0), i64: new BigInt64Array(0), bits: new Uint8Array(0) };
+/**
+ * Read-only arrays shared by every batch, as long as the largest: zeros for the Kafka columns (all null for file
+ * rows) and the schema version, the same in every row.
+ */
+let zeros = {
+  rows: 0,
+  i32: new Int32Array(0),
+  i64: new BigInt64Array(0),
+  bits: new Uint8Array(0),
+  schemaVersion: new Int32Array(0),
+};
 function zerosFor(rows: number): typeof zeros {
   if (zeros.rows < rows) {
     const size = Math.max(rows, zeros.rows * 2);
@@ -178,9 +187,32 @@ function zerosFor(rows: number): typeof zeros {
       i32: new Int32Array(size + 1),
       i64: new BigInt64Array(size),
       bits: new Uint8Array((size + 7) >> 3),
+      schemaVersion: new Int32Array(size).fill(TICK_SCHEMA_VERSION),
     };
   }
   return zeros;
+}
+
+/** The `source` column: one label in every row; shared, read-only, by the batches of a file. */
+let sourceColumn: { label: Uint8Array; rows: number; bytes: Uint8Array; offsets: Int32Array } = {
+  label: new Uint8Array(0),
+  rows: 0,
+  bytes: new Uint8Array(0),
+  offsets: new Int32Array(1),
+};
+function repeated(label: Uint8Array, rows: number): ColumnChunk {
+  const cached = sourceColumn;
+  const same = cached.label.length === label.length && cached.label.every((b, i) => b === label[i]);
+  if (!same || cached.rows < rows) {
+    const size = same ? Math.max(rows, cached.rows * 2) : rows;
+    const bytes = new Uint8Array(size * label.length);
+    if (size > 0) bytes.set(label);
+    for (let filled = label.length; filled < bytes.length; filled *= 2) bytes.copyWithin(filled, 0, filled);
+    const offsets = new Int32Array(size + 1);
+    for (let k = 1; k <= size; k++) offsets[k] = k * label.length;
+    sourceColumn = { label, rows: size, bytes, offsets };
+  }
+  return { bytes: sourceColumn.bytes.subarray(0, rows * label.length), offsets: sourceColumn.offsets };
 }
 
 /**
@@ -190,7 +222,6 @@ function zerosFor(rows: number): typeof zeros {
  * small {@link FileTickRow} (what the Lake port takes), which reads its values back only when someone asks.
  */
 export class TickFileBatch {
-  readonly rows: FileTickRow[] = [];
   readonly rejects: { readonly position: bigint; readonly row: QuarantineRow }[] = [];
   /** Index of the batch's last record (row or reject), -1 while empty. */
   lastIndex = -1;
@@ -198,6 +229,8 @@ export class TickFileBatch {
   bytes = 0;
 
   private readonly sourceLabel: Uint8Array;
+  private count = 0;
+  private views: FileTickRow[] | undefined;
   private capacity: number;
   private readonly symbol: TextColumn;
   private price: Float64Array;
@@ -227,7 +260,7 @@ export class TickFileBatch {
     previous?: TickFileBatch,
   ) {
     this.sourceLabel = utf8.encode(`batch:${fileId}`);
-    const rows = previous ? previous.rows.length + (previous.rows.length >> 4) + 16 : INITIAL_ROWS;
+    const rows = previous ? previous.count + (previous.count >> 4) + 16 : INITIAL_ROWS;
     const bytesFor = (column: TextColumn | undefined): number =>
       column ? column.length + (column.length >> 4) + 64 : INITIAL_TEXT_BYTES;
     this.capacity = rows;
@@ -252,7 +285,18 @@ export class TickFileBatch {
   }
 
   get size(): number {
-    return this.rows.length + this.rejects.length;
+    return this.count + this.rejects.length;
+  }
+
+  /**
+   * The rows, one small view each, made when the batch is committed rather than while it is parsed: so they are
+   * young when the writer drops them, and the garbage collector never copies them around.
+   */
+  get rows(): readonly FileTickRow[] {
+    if (this.views?.length !== this.count) {
+      this.views = Array.from({ length: this.count }, (_, k) => new FileTickRow(this, k));
+    }
+    return this.views;
   }
 
   /** A record the fast parser accepted: `bytes[start, end)`. */
@@ -308,14 +352,9 @@ export class TickFileBatch {
 
   /** Every row, as `bronze.ticks` columns in {@link COLUMN_ORDER}. */
   columns(): readonly unknown[] {
-    const n = this.rows.length;
+    const n = this.count;
     const zero = zerosFor(n);
-    const label = this.sourceLabel;
-    const source = new Uint8Array(n * label.length);
-    if (n > 0) source.set(label);
-    for (let filled = label.length; filled < source.length; filled *= 2) source.copyWithin(filled, 0, filled);
-    const sourceOffsets = new Int32Array(n + 1);
-    for (let k = 1; k <= n; k++) sourceOffsets[k] = k * label.length;
+    const source = repeated(this.sourceLabel, n);
     const nullable = (values: Float64Array, validity: Validity): ColumnChunk => ({
       values,
       validity: validity.bits,
@@ -323,7 +362,7 @@ export class TickFileBatch {
     });
     const allNull = { validity: zero.bits, nullCount: n };
     return bulkRows(n, [
-      { values: new Int32Array(n).fill(TICK_SCHEMA_VERSION) },
+      { values: zero.schemaVersion },
       this.symbol.chunk(),
       { values: this.price },
       { values: this.volume },
@@ -334,7 +373,7 @@ export class TickFileBatch {
       this.exchange.chunk(),
       this.raw.chunk(),
       { values: this.ingestTime },
-      { bytes: source, offsets: sourceOffsets },
+      source,
       { bytes: new Uint8Array(0), offsets: zero.i32, ...allNull },
       { values: zero.i32, ...allNull },
       { values: zero.i64, ...allNull },
@@ -383,13 +422,13 @@ export class TickFileBatch {
     setInt64(this.recordWords, k, index);
     setInt64(this.lineWords, k, line);
     this.ingestTime[k] = ingestTimeUs;
-    this.rows.push(new FileTickRow(this, k));
+    this.count = k + 1;
     this.lastIndex = index;
     this.bytes += size;
   }
 
   private nextRow(): number {
-    const k = this.rows.length;
+    const k = this.count;
     if (k === this.capacity) this.grow(k * 2);
     return k;
   }

@@ -101,6 +101,20 @@ describe('TickLineParser', () => {
     for (const line of declined) assert.equal(assertAgrees(parser, line), false, line);
   });
 
+  it('reads only its record, even where the next record’s bytes follow without a separator', () => {
+    const parser = new TickLineParser(OPTIONS);
+    const whole = text(GOOD);
+    let ok = false;
+    for (let i = 0; i < SIGHTINGS; i++) ok = parser.parse(whole, 0, whole.length);
+    assert.ok(ok, 'the whole record is taken');
+    // A truncated element of a JSON array, followed by one that would complete it.
+    for (const cut of [1, 2, 12, whole.length - 1]) {
+      assert.equal(parser.parse(whole, 0, cut), false, `record cut at ${cut}`);
+    }
+    const packed = text(`${GOOD.slice(0, -1)}}, ,`);
+    assert.equal(parser.parse(packed, 0, GOOD.length - 1), false);
+  });
+
   it('never accepts a record the reference parser would judge differently (generated records)', () => {
     const digits = (min: number, max: number) =>
       fc.array(fc.constantFrom(...'0123456789'), { minLength: min, maxLength: max }).map((d) => d.join(''));

@@ -73,8 +73,9 @@ export class TickLineParser {
     if (end - start > this.maxBytes) return false;
     this.tradeIdStart = this.tradeIdEnd = this.exchangeStart = this.exchangeEnd = -1;
     this.bid = this.ask = NaN;
+    // Every read is checked against `end`: a block's next record starts right after it.
     let i = skipSpace(b, start, end);
-    if (b[i] !== OPEN_BRACE) return false;
+    if (i >= end || b[i] !== OPEN_BRACE) return false;
     let seen = 0;
     i = skipSpace(b, i + 1, end);
     for (;;) {
@@ -83,12 +84,12 @@ export class TickLineParser {
       if (field === 0 || (seen & field) !== 0) return false;
       seen |= field;
       i = skipSpace(b, this.at, end);
-      if (b[i] !== COLON) return false;
+      if (i >= end || b[i] !== COLON) return false;
       i = skipSpace(b, i + 1, end);
       if (i >= end || !this.readValue(field, b, i, end)) return false;
       i = skipSpace(b, this.at, end);
-      if (b[i] === COMMA) i = skipSpace(b, i + 1, end);
-      else if (b[i] === CLOSE_BRACE) break;
+      if (i < end && b[i] === COMMA) i = skipSpace(b, i + 1, end);
+      else if (i < end && b[i] === CLOSE_BRACE) break;
       else return false;
     }
     return skipSpace(b, i + 1, end) === end && (seen & REQUIRED) === REQUIRED;
@@ -107,8 +108,13 @@ export class TickLineParser {
       case Field.Symbol:
       case Field.Exchange:
         if (first !== QUOTE || !this.readString(b, i, end)) return false;
-        if (field === Field.Symbol) [this.symbolStart, this.symbolEnd] = [this.stringStart, this.stringEnd];
-        else [this.exchangeStart, this.exchangeEnd] = [this.stringStart, this.stringEnd];
+        if (field === Field.Symbol) {
+          this.symbolStart = this.stringStart;
+          this.symbolEnd = this.stringEnd;
+        } else {
+          this.exchangeStart = this.stringStart;
+          this.exchangeEnd = this.stringEnd;
+        }
         return true;
       case Field.Timestamp: {
         if (first !== QUOTE || !this.readString(b, i, end)) return false;
@@ -121,9 +127,11 @@ export class TickLineParser {
         } else {
           // An integer: no fraction or exponent (1.0 would become "1"), and never -0 (which becomes "0").
           if (!this.readNumber(b, i, end) || hasFractionOrMinusZero(b, i, this.at)) return false;
-          [this.stringStart, this.stringEnd] = [i, this.at];
+          this.stringStart = i;
+          this.stringEnd = this.at;
         }
-        [this.tradeIdStart, this.tradeIdEnd] = [this.stringStart, this.stringEnd];
+        this.tradeIdStart = this.stringStart;
+        this.tradeIdEnd = this.stringEnd;
         return true;
       case Field.Price:
       case Field.Volume:
@@ -173,8 +181,7 @@ export class TickLineParser {
       if (fractionDigits === 0) return false;
     }
     if (intDigits + fractionDigits > MAX_MANTISSA_DIGITS) return false;
-    const next = b[k];
-    if (next === 0x65 || next === 0x45) return false; // an exponent: the reference parser's job
+    if (k < end && (b[k] === 0x65 || b[k] === 0x45)) return false; // an exponent: the reference parser's job
     const magnitude = fractionDigits === 0 ? mantissa : mantissa / POWERS_OF_TEN[fractionDigits]!;
     this.number = negative ? -magnitude : magnitude;
     this.at = k;
