@@ -19,7 +19,7 @@ import {
 import { SqlSession } from '@lakehouse/delta';
 import { DEFAULT_FEATURE_CONFIG, DEFAULT_LABEL_DEFINITION, featureNames } from '@lakehouse/domain';
 import { BRONZE_TICKS, DeltaLake, silverTicksTable } from '@lakehouse/lake';
-import { bootstrapStage } from '@lakehouse/platform';
+import { bootstrapStage, ReadinessRegistry } from '@lakehouse/platform';
 import { acquireKafka, type KafkaHandle } from '@lakehouse/testing';
 import type { INestApplication } from '@nestjs/common';
 import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
@@ -144,6 +144,11 @@ describe('the refiner app on a real broker and Delta tables', { timeout: 180_000
       refined.map((r) => r.eventId),
       rows.map((r) => r.eventId),
     );
+    const probe = new Map(app.get(ReadinessRegistry).entries()).get('silver');
+    assert.deepEqual(await probe?.(), {
+      up: true,
+      details: { resumed: true, position: String(version), lastError: null },
+    });
     // The window of an event is its symbol's last L feature vectors in Silver, as float32.
     const last = refined[TICKS - 1]!;
     assert.equal(last.window?.steps, L);

@@ -1,7 +1,7 @@
 import { busOptionsFromEnv, BusModule, MessageProducer } from '@lakehouse/bus';
 import { DEFAULT_FEATURE_CONFIG, DEFAULT_LABEL_DEFINITION, featureNames } from '@lakehouse/domain';
 import { DeltaLake, Lake, silverTicksTable } from '@lakehouse/lake';
-import { Clock } from '@lakehouse/platform';
+import { Clock, ReadinessRegistry } from '@lakehouse/platform';
 import {
   DynamicModule,
   Inject,
@@ -21,13 +21,19 @@ import { refinerOptionsOf } from './refiner.options';
 const REFINER_OPTIONS = Symbol('REFINER_OPTIONS');
 const POLL_INTERVAL_MS = Symbol('POLL_INTERVAL_MS');
 
-/** Starts the pass loop once the app is up, and drains it on shutdown. */
+/** Starts the pass loop once the app is up, drains it on shutdown, and reports whether it resumed from Silver. */
 @Injectable()
 class RefinerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly service: RefinerService,
     @Inject(POLL_INTERVAL_MS) private readonly pollIntervalMs: number,
-  ) {}
+    readiness: ReadinessRegistry,
+  ) {
+    readiness.register('silver', () => {
+      const status = service.status();
+      return { up: status.resumed, details: status };
+    });
+  }
 
   onApplicationBootstrap(): void {
     this.service.startPolling(this.pollIntervalMs);

@@ -69,6 +69,7 @@ export class RefinerService {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private lastError: string | null = null;
   /** Bronze versions the next chunk reads (see {@link RefinerOptions.targetRowsPerCommit}). */
   private span = 1;
 
@@ -81,6 +82,19 @@ export class RefinerService {
     private readonly clock: Clock,
     private readonly options: RefinerOptions,
   ) {}
+
+  /** For readiness: resumed from Silver and no failure since (a failed pass clears it until the next succeeds). */
+  status(): {
+    readonly resumed: boolean;
+    readonly position: string | null;
+    readonly lastError: string | null;
+  } {
+    return {
+      resumed: this.position !== undefined,
+      position: this.position === undefined ? null : String(this.position),
+      lastError: this.lastError,
+    };
+  }
 
   /** Polls Bronze every `intervalMs` besides the notifications. */
   startPolling(intervalMs: number): void {
@@ -126,7 +140,9 @@ export class RefinerService {
       this.again = false;
       try {
         await this.pass({ bronzeRows: 0, inserted: 0, quarantined: 0 });
+        this.lastError = null;
       } catch (error) {
+        this.lastError = `${codeOf(error)}: ${errorMessage(error)}`;
         this.log.error({
           msg: 'refine pass failed; resuming from Silver',
           code: codeOf(error),
