@@ -160,6 +160,24 @@ describe('RefinerService (Bronze → Silver, exactly once)', () => {
     assert.equal(k.silverRows().length, 30);
   });
 
+  it('stops after the chunk in flight, leaving the rest of the backlog to the next start', async () => {
+    const k = await kit();
+    for (const ticks of [series('KO', 2), series('KO', 4).slice(2), series('KO', 6).slice(4)])
+      await k.bronze(ticks);
+    const refiner = k.refiner({ maxVersionsPerCommit: 1 });
+    const original = k.lake.merge.bind(k.lake);
+    k.lake.merge = (...args: Parameters<InMemoryLake['merge']>) => {
+      void refiner.stop();
+      return original(...args);
+    };
+    refiner.wake();
+    await refiner.idle();
+    assert.equal(k.silverRows().length, 2);
+    k.lake.merge = original;
+    await k.refiner().catchUp();
+    assert.equal(k.silverRows().length, 6);
+  });
+
   it('makes a second refiner covering the same Bronze versions fail with COMMIT_CONFLICT instead of duplicating', async () => {
     const k = await kit();
     await k.bronze(series('JPM', 3));

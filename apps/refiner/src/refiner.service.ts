@@ -102,7 +102,7 @@ export class RefinerService {
     this.timer = setInterval(() => this.wake(), intervalMs);
   }
 
-  /** Stops polling and waits for the pass in flight. */
+  /** Stops polling and waits for the chunk in flight. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
@@ -155,7 +155,8 @@ export class RefinerService {
   private async pass(summary: { bronzeRows: number; inserted: number; quarantined: number }): Promise<void> {
     try {
       if (this.position === undefined) await this.resume();
-      for (;;) {
+      // A stop ends the pass after the chunk in flight (committed and published), not after the whole backlog.
+      while (!this.stopped) {
         const latest = await this.bronze.latestVersion(BRONZE_TICKS);
         const from = this.position!;
         if (latest === undefined || latest <= from) return;
