@@ -279,6 +279,11 @@ export interface OptimizeOptions {
   targetSize?: number
   /** How many bins to rewrite at once. */
   maxConcurrentTasks?: number
+  /**
+   * Only files in partitions matching all of these `(column, op, value)` filters (e.g. every
+   * `event_date < today`, so closed partitions are compacted while writers append to today's).
+   */
+  partitionFilters?: Array<PartitionFilter>
   /** Commit options recorded on the OPTIMIZE commit. */
   commit?: CommitOptions
 }
@@ -303,6 +308,20 @@ export interface OptimizeResult {
   totalConsideredFiles: number
   /** Files considered but left alone. */
   totalFilesSkipped: number
+}
+
+/**
+ * A partition filter of [`OptimizeOptions`]: `column op value`, or `column in|not in values`.
+ * Values are partition values as the log stores them (strings).
+ */
+export interface PartitionFilter {
+  column: string
+  /** One of `=`, `!=`, `<`, `<=`, `>`, `>=`, `in`, `not in`. */
+  op: string
+  /** The value compared with `=`, `!=`, `<`, `<=`, `>`, `>=`. */
+  value?: string
+  /** The set of `in` / `not in`. */
+  values?: Array<string>
 }
 
 /** Table metadata from the current snapshot. */

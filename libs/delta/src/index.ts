@@ -30,6 +30,7 @@ export {
 export type {
   FileSizeStats,
   OptimizeOptions,
+  PartitionFilter,
   OptimizeResult,
   VacuumOptions,
   VacuumResult,

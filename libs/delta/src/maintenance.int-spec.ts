@@ -13,6 +13,8 @@ const NO_RETENTION_HOURS = 0;
 const ONE_HOUR = 1;
 /** A target of ~2.5 small files: compaction must produce several files, not one. */
 const FILES_PER_BIN_TARGET = 2.5;
+const CLOSED_DATE = '2024-01-02';
+const OPEN_DATE = '2024-01-03';
 
 describe('maintenance', () => {
   const dir = tempDir();
@@ -58,6 +60,34 @@ describe('maintenance', () => {
     assert.equal(result.numFilesRemoved, SMALL_APPENDS);
     assert.equal((await table.history(1))[0]?.operation, 'OPTIMIZE');
     assert.equal((await table.toArrow()).numRows, SMALL_APPENDS * ROWS_PER_APPEND);
+  });
+
+  it('compacts only the partitions the filters select, leaving the open one alone', async () => {
+    n += 1;
+    const table = await DeltaTable.create(join(dir.path, `t${n}`), TICK_SCHEMA, { partitionBy: ['date'] });
+    for (const date of [CLOSED_DATE, OPEN_DATE]) {
+      for (let i = 0; i < SMALL_APPENDS; i += 1)
+        await table.append(ticks(ROWS_PER_APPEND, i * ROWS_PER_APPEND, 0, date));
+    }
+    const result = await table.optimize({
+      partitionFilters: [{ column: 'date', op: '<', value: OPEN_DATE }],
+    });
+    assert.equal(result.numFilesRemoved, SMALL_APPENDS);
+    assert.equal(result.partitionsOptimized, 1);
+    const files = await table.files();
+    const paths = Array.from({ length: files.numRows }, (_, i) => String(files.getChild('path')!.get(i)));
+    assert.equal(paths.filter((p) => p.includes(`date=${CLOSED_DATE}`)).length, 1);
+    assert.equal(paths.filter((p) => p.includes(`date=${OPEN_DATE}`)).length, SMALL_APPENDS);
+    assert.equal((await table.toArrow()).numRows, 2 * SMALL_APPENDS * ROWS_PER_APPEND);
+  });
+
+  it('refuses a malformed partition filter with INVALID_ARGUMENT', async () => {
+    const table = await fresh();
+    await appendSmallFiles(table);
+    await assert.rejects(
+      table.optimize({ partitionFilters: [{ column: 'date', op: '~' as '=', value: 'x' }] }),
+      InvalidArgumentError,
+    );
   });
 
   it('writes a checkpoint file for the latest version', async () => {

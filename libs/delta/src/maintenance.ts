@@ -30,7 +30,17 @@ export type OptimizeOptions = CommitOptions & {
   readonly targetSize?: number;
   /** How many bins to rewrite concurrently. */
   readonly maxConcurrentTasks?: number;
+  /**
+   * Only partitions matching every filter, e.g. `[{ column: 'event_date', op: '<', value: today }]` to compact
+   * closed partitions while writers append to today's. Values are partition values as strings.
+   */
+  readonly partitionFilters?: readonly PartitionFilter[];
 } & ({ readonly kind?: 'compact' } | { readonly kind: 'zorder'; readonly zorderColumns: readonly string[] });
+
+/** A partition filter of {@link OptimizeOptions}. */
+export type PartitionFilter =
+  | { readonly column: string; readonly op: '=' | '!=' | '<' | '<=' | '>' | '>='; readonly value: string }
+  | { readonly column: string; readonly op: 'in' | 'not in'; readonly values: readonly string[] };
 
 /** Sizes of the files one side of an optimize touched. */
 export interface FileSizeStats {
@@ -72,6 +82,9 @@ export function toNativeOptimize(options: OptimizeOptions | undefined): NativeOp
     zorderColumns: options?.kind === 'zorder' ? [...options.zorderColumns] : undefined,
     targetSize: options?.targetSize,
     maxConcurrentTasks: options?.maxConcurrentTasks,
+    partitionFilters: options?.partitionFilters?.map((f) =>
+      'values' in f ? { column: f.column, op: f.op, values: [...f.values] } : { ...f },
+    ),
     commit: toNativeCommit(options),
   };
 }

@@ -38,6 +38,7 @@ describe('planCompaction', () => {
     const plan = planCompaction(stats, POLICY);
     assert.equal(plan.run, true);
     assert.deepEqual(plan.partitions, ['2026-01-01', TODAY]);
+    assert.equal(plan.excludePartition, TODAY, "the OPTIMIZE is filtered away from today's partition");
   });
 
   it("leaves today's partition to its writers until it has many small files", () => {
@@ -45,6 +46,7 @@ describe('planCompaction', () => {
     assert.equal(few.run, false);
     const many = planCompaction(tableStatsOf(files(TODAY, [1, 1, 1, 1, 1]), SMALL), POLICY);
     assert.equal(many.run, true);
+    assert.equal(many.excludePartition, undefined);
   });
 
   it('does nothing for a partition with a single small file: there is nothing to merge it with', () => {

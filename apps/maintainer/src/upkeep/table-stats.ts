@@ -83,12 +83,17 @@ export interface CompactionPlan {
   /** Partitions with small files, closed ones first: the order the plan reports them in. */
   readonly partitions: readonly string[];
   readonly reason: string;
+  /**
+   * The partition the run must leave alone: when closed partitions alone trigger it, the OPTIMIZE is filtered to
+   * `partition != openPartition`, so it never rewrites files today's writers are still adding to.
+   */
+  readonly excludePartition?: string;
 }
 
 /**
  * Whether OPTIMIZE has work worth a commit. Closed partitions (not today's) come first: their files no longer
- * change, so compacting them conflicts with no writer. Today's partition alone triggers a run only once it has
- * many small files, because the binding's OPTIMIZE compacts every partition it finds small files in.
+ * change, so compacting them conflicts with no writer. A run triggered by closed partitions is filtered to them;
+ * today's partition triggers a run (over every partition) only once it has many small files.
  */
 export function planCompaction(stats: TableStats, policy: CompactionPolicy): CompactionPlan {
   const withSmall = stats.partitions.filter((p) => p.smallFiles > 1);
@@ -101,6 +106,7 @@ export function planCompaction(stats: TableStats, policy: CompactionPolicy): Com
       run: true,
       partitions,
       reason: `${closedSmall} small files in ${closed.length} closed partition(s)`,
+      ...(policy.openPartition === undefined ? {} : { excludePartition: policy.openPartition }),
     };
   }
   if (open !== undefined && open.smallFiles >= policy.openPartitionSmallFiles) {

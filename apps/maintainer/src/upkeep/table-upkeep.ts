@@ -226,7 +226,14 @@ export class TableUpkeep {
     if (!plan.run && request.always !== true) {
       return { result: 'skipped', detail: { reason: plan.reason, partitions: plan.partitions } };
     }
-    const outcome = await this.optimizeWithRetry(table, { targetSize: this.settings.targetFileBytes });
+    const outcome = await this.optimizeWithRetry(table, {
+      targetSize: this.settings.targetFileBytes,
+      ...(plan.excludePartition === undefined || target.datePartition === undefined
+        ? {}
+        : {
+            partitionFilters: [{ column: target.datePartition, op: '!=', value: plan.excludePartition }],
+          }),
+    });
     return { ...outcome, detail: { ...outcome.detail, plan: plan.reason, partitions: plan.partitions } };
   }
 

@@ -54,8 +54,46 @@ pub struct OptimizeOptions {
     pub target_size: Option<i64>,
     /// How many bins to rewrite at once.
     pub max_concurrent_tasks: Option<u32>,
+    /// Only files in partitions matching all of these `(column, op, value)` filters (e.g. every
+    /// `event_date < today`, so closed partitions are compacted while writers append to today's).
+    pub partition_filters: Option<Vec<PartitionFilter>>,
     /// Commit options recorded on the OPTIMIZE commit.
     pub commit: Option<CommitOptions>,
+}
+
+/// A partition filter of [`OptimizeOptions`]: `column op value`, or `column in|not in values`.
+/// Values are partition values as the log stores them (strings).
+#[napi(object)]
+pub struct PartitionFilter {
+    pub column: String,
+    /// One of `=`, `!=`, `<`, `<=`, `>`, `>=`, `in`, `not in`.
+    pub op: String,
+    /// The value compared with `=`, `!=`, `<`, `<=`, `>`, `>=`.
+    pub value: Option<String>,
+    /// The set of `in` / `not in`.
+    pub values: Option<Vec<String>>,
+}
+
+fn filter_literals(filters: &[PartitionFilter]) -> Result<Vec<deltalake::FilterLiteral<'_>>> {
+    filters
+        .iter()
+        .map(|f| {
+            let value = match (&f.value, &f.values) {
+                (Some(v), None) => deltalake::FilterValue::Scalar(v.as_str()),
+                (None, Some(vs)) => {
+                    deltalake::FilterValue::Set(vs.iter().map(String::as_str).collect())
+                }
+                _ => {
+                    return Err(BindingError::invalid(format!(
+                        "partition filter on {:?} needs exactly one of value or values",
+                        f.column
+                    )))
+                }
+            };
+            deltalake::filter_literal(&f.column, &f.op, value)
+                .map_err(|e| BindingError::invalid(e.to_string()))
+        })
+        .collect()
 }
 
 /// File statistics of one side of an optimize.
@@ -188,10 +226,12 @@ impl NativeTable {
             let options = options.unwrap_or_default();
             let kind = optimize_type(options.kind.as_deref(), options.zorder_columns)?;
             let props = commit_properties(options.commit)?;
+            let filters = filter_literals(options.partition_filters.as_deref().unwrap_or(&[]))?;
             let table = self.latest_for_write().await?;
             let mut builder = table
                 .optimize()
                 .with_type(kind)
+                .with_filters(&filters)
                 .with_commit_properties(props);
             if let Some(size) = options.target_size {
                 let size = u64::try_from(size)
