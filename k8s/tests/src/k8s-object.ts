@@ -49,12 +49,15 @@ export function describe(object: K8sObject): string {
   return `${object.kind}/${object.metadata.name}`;
 }
 
-export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job'] as const;
+export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'] as const;
 
-/** The pod template of a workload (Deployment, StatefulSet, DaemonSet, Job), or undefined for other kinds. */
+/** The pod template of a workload (Deployment, StatefulSet, DaemonSet, Job, CronJob), or undefined for other kinds. */
 export function podTemplate(object: K8sObject): Json | undefined {
   if (!(WORKLOAD_KINDS as readonly string[]).includes(object.kind)) return undefined;
-  const template = at(object, 'spec', 'template');
+  const template =
+    object.kind === 'CronJob'
+      ? at(object, 'spec', 'jobTemplate', 'spec', 'template')
+      : at(object, 'spec', 'template');
   return isJson(template) ? template : undefined;
 }
 

@@ -8,9 +8,14 @@ import { topologyOf } from './topology';
 import {
   loadAppConfig,
   loadPipelineTopology,
+  loadPredictorCliSchema,
   PIPELINE_APPS,
   type AppConfigModule,
+  type EnvSchema,
 } from './app-config.reader';
+import { checkSecretEnv } from './policies/secret-env.policy';
+import { checkModelStore } from './policies/model-store.policy';
+import { checkPublisherGroups } from './policies/publisher-groups.policy';
 import { checkTopology, type PipelineTopology } from './policies/topology.policy';
 import { checkPodSecurity } from './policies/pod-security.policy';
 import { checkAppConfigs, parsedAppConfig } from './policies/app-config.policy';
@@ -25,14 +30,19 @@ import { checkScalers, type ScalerExpectation } from './policies/scaler.policy';
 import { formatViolations, type Violation, type ViolationCode } from './policies/violation';
 
 const PREDICTOR = 'predictor';
+const PUBLISHER = 'publisher';
 let apps: AppConfigModule[] = [];
 let predictor: AppConfigModule;
+let publisher: AppConfigModule;
+let predictorCli: EnvSchema;
 let pipelineTopology: PipelineTopology;
 
 before(async () => {
   apps = await Promise.all(PIPELINE_APPS.map((app) => loadAppConfig(app)));
   pipelineTopology = await loadPipelineTopology();
+  predictorCli = await loadPredictorCliSchema();
   predictor = apps.find((a) => a.app === PREDICTOR) as AppConfigModule;
+  publisher = apps.find((a) => a.app === PUBLISHER) as AppConfigModule;
 });
 
 function fromTopology(objects: readonly K8sObject[]): ScalerExpectation {
@@ -72,6 +82,9 @@ function allViolations(objects: readonly K8sObject[]): Violation[] {
     ...checkScalers(objects, fromPredictorConfig(objects)),
     ...checkAppConfigs(objects, apps),
     ...checkTopology(objects, apps, pipelineTopology),
+    ...checkSecretEnv(objects, apps),
+    ...checkModelStore(objects, predictorCli),
+    ...checkPublisherGroups(objects, publisher),
   ];
 }
 
@@ -92,6 +105,18 @@ describe('policy: the real manifests pass', () => {
       assert.deepEqual(checkScalers(objects, expected), []);
     }
     assert.ok(renderKustomization('overlays/cluster-hpa').some((o) => o.kind === 'HorizontalPodAutoscaler'));
+  });
+
+  it("reads each app's required and sensitive keys from its own schema", () => {
+    assert.deepEqual(
+      publisher.requiredKeys
+        .filter((k) => ['KAFKA_BROKERS', 'LAKE_ROOT', 'PUBLISHER_AUTH_SECRET'].includes(k))
+        .sort(),
+      ['KAFKA_BROKERS', 'LAKE_ROOT', 'PUBLISHER_AUTH_SECRET'],
+    );
+    assert.ok(publisher.sensitiveKeys.includes('PUBLISHER_AUTH_SECRET'), publisher.sensitiveKeys.join());
+    assert.ok(!publisher.sensitiveKeys.includes('LAKE_ROOT'));
+    assert.ok(!predictor.requiredKeys.includes('MODEL_STORE_DIR'), 'a cross-key rule, left to the schema');
   });
 
   it('treats untagged and latest images as mutable, and registry ports as no tag', () => {
@@ -124,6 +149,10 @@ describe('policy: each rule fails on a manifest that breaks it', () => {
     ['hpa-above-partitions', 'SCALER_ABOVE_PARTITIONS', 'HorizontalPodAutoscaler/predictor'],
     ['app-port-mismatch', 'APP_PORT_MISMATCH', 'Deployment/ingestor'],
     ['pod-security-violation', 'POD_SECURITY_RESTRICTED', 'Deployment/refiner'],
+    ['secret-as-literal', 'SECRET_NOT_FROM_SECRET', 'Deployment/publisher'],
+    ['model-store-not-shared', 'MODEL_STORE_MISMATCH', 'CronJob/predictor-train'],
+    ['live-group-shared', 'LIVE_GROUP_NOT_PER_POD', 'Deployment/publisher'],
+    ['gold-group-per-pod', 'GOLD_GROUP_NOT_SHARED', 'Deployment/publisher'],
   ];
   for (const [fixture, code, object] of cases) {
     it(`fixtures/${fixture} fails with ${code} on ${object}, and nothing else`, () => {
@@ -133,6 +162,21 @@ describe('policy: each rule fails on a manifest that breaks it', () => {
         assert.deepEqual([v.code, v.object], [code, object], formatViolations(violations));
     });
   }
+
+  it('fixtures/required-key-unset: a Deployment without a key its app requires fails, naming the key', () => {
+    const violations = allViolations(renderKustomization(join(FIXTURES_DIR, 'required-key-unset')));
+    assert.ok(violations.length > 0, 'the fixture must fail');
+    for (const v of violations)
+      assert.deepEqual(
+        [v.code, v.object],
+        ['APP_CONFIG_INVALID', 'Deployment/publisher'],
+        formatViolations(violations),
+      );
+    assert.match(
+      formatViolations(violations),
+      /publisher requires PUBLISHER_AUTH_SECRET, which its Deployment/,
+    );
+  });
 
   it('fixtures/app-config-invalid: an env no service accepts fails all five', () => {
     // Only the config rule: the scaler check needs a predictor config that parses.

@@ -96,14 +96,31 @@ describe('kustomize renders every overlay', () => {
     assert.match(data['LAKE_ROOT'] ?? '', /^s3:\/\/[a-z0-9-]+\//);
     assert.match(data['AWS_ENDPOINT_URL'] ?? '', /^http:\/\/minio\./);
     assert.equal(data['AWS_CONDITIONAL_PUT'], 'etag');
-    const predictor = containersOf(podTemplate(find(objects, 'Deployment', 'predictor')) ?? {})[0];
-    const refs = asArray(predictor?.['envFrom']).map(
-      (e) => at(e, 'secretRef', 'name') ?? at(e, 'configMapRef', 'name'),
-    );
-    const topology = objects.find(
-      (o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('kafka-topology'),
-    );
-    assert.deepEqual(refs, [config?.metadata.name, topology?.metadata.name, 'lake-credentials']);
+    for (const app of ['ingestor', 'refiner', 'publisher', 'maintainer']) {
+      const container = containersOf(podTemplate(find(objects, 'Deployment', app)) ?? {})[0];
+      const refs = asArray(container?.['envFrom']).map(
+        (e) => at(e, 'secretRef', 'name') ?? at(e, 'configMapRef', 'name'),
+      );
+      assert.ok(
+        refs.includes(config?.metadata.name) && refs.includes('lake-credentials'),
+        `${app}: ${refs.join()}`,
+      );
+    }
+  });
+
+  it('the model store is a ReadWriteMany claim, ReadWriteOnce on one-node local clusters, where models promote at once', () => {
+    const settings = (dir: string) => {
+      const objects = renderKustomization(dir);
+      const training = objects.find(
+        (o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('predictor-training'),
+      );
+      return {
+        accessModes: at(find(objects, 'PersistentVolumeClaim', 'model-store'), 'spec', 'accessModes'),
+        promote: at(training, 'data', 'TRAIN_PROMOTE'),
+      };
+    };
+    assert.deepEqual(settings(BASE), { accessModes: ['ReadWriteMany'], promote: 'false' });
+    assert.deepEqual(settings('overlays/local'), { accessModes: ['ReadWriteOnce'], promote: 'true' });
   });
 
   it('local exposes the dashboard on a NodePort and runs one predictor', () => {

@@ -4,8 +4,9 @@ import type { AppConfigModule } from '../app-config.reader';
 import type { Violation } from './violation';
 
 /**
- * Each service's Deployment gives it an environment its own config schema accepts (what it validates at boot), and
- * the port it will listen on (HTTP_PORT, or the app's default) is the container's `http` port.
+ * Each service's Deployment sets every key its config schema requires and gives it an environment the schema
+ * accepts (what it validates at boot, cross-key rules included), and the port it will listen on (HTTP_PORT, or the
+ * app's default) is the container's `http` port.
  */
 export function checkAppConfigs(
   objects: readonly K8sObject[],
@@ -23,7 +24,16 @@ export function checkAppConfigs(
       continue;
     }
     const name = describe(deployment);
-    const parsed = app.schema.safeParse(containerEnv(objects, deployment));
+    const env = containerEnv(objects, deployment);
+    const unset = app.requiredKeys.filter((key) => env[key] === undefined);
+    if (unset.length > 0) {
+      violations.push({
+        code: 'APP_CONFIG_INVALID',
+        object: name,
+        message: `${app.app} requires ${unset.join(', ')}, which its Deployment does not set`,
+      });
+    }
+    const parsed = app.schema.safeParse(env);
     if (!parsed.success) {
       const issues = (parsed.error?.issues ?? []).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
       violations.push({
@@ -46,6 +56,17 @@ export function checkAppConfigs(
     }
   }
   return violations;
+}
+
+/** {@link parsedAppConfig}, or undefined when the env fails the schema (which {@link checkAppConfigs} reports). */
+export function parsedAppConfigOrUndefined(
+  objects: readonly K8sObject[],
+  app: AppConfigModule,
+): Record<string, unknown> | undefined {
+  const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === app.app);
+  if (deployment === undefined) return undefined;
+  const parsed = app.schema.safeParse(containerEnv(objects, deployment));
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** What the parsed config of one app says, for cross-checks (consumer group, topic partitions). */

@@ -1,7 +1,7 @@
 import type { K8sObject } from '../k8s-object';
 import type { AppConfigModule } from '../app-config.reader';
 import { topologyOf } from '../topology';
-import { parsedAppConfig } from './app-config.policy';
+import { parsedAppConfigOrUndefined } from './app-config.policy';
 import type { Violation } from './violation';
 
 export type PipelineTopology = (options: {
@@ -22,7 +22,8 @@ export function checkTopology(
   const declared = topologyOf(objects).partitionsByTopic;
   const violations: Violation[] = [];
   for (const app of apps) {
-    const config = parsedAppConfig(objects, app);
+    const config = parsedAppConfigOrUndefined(objects, app);
+    if (config === undefined) continue; // the app-config rule reports it
     const partitions = config['KAFKA_TOPIC_PARTITIONS'];
     const replicationFactor = config['KAFKA_REPLICATION_FACTOR'];
     if (typeof partitions !== 'number' || typeof replicationFactor !== 'number') continue; // no Kafka in this app

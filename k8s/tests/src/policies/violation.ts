@@ -18,7 +18,11 @@ export type ViolationCode =
   | 'APP_CONFIG_INVALID'
   | 'APP_PORT_MISMATCH'
   | 'TOPOLOGY_MISMATCH'
-  | 'POD_SECURITY_RESTRICTED';
+  | 'POD_SECURITY_RESTRICTED'
+  | 'SECRET_NOT_FROM_SECRET'
+  | 'MODEL_STORE_MISMATCH'
+  | 'LIVE_GROUP_NOT_PER_POD'
+  | 'GOLD_GROUP_NOT_SHARED';
 
 export interface Violation {
   readonly code: ViolationCode;
