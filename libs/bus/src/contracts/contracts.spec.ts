@@ -39,9 +39,10 @@ describe('model window codec', () => {
     const text = encodeWindowValues(toModelWindow([[1, 2]]));
     assert.throws(
       () => decodeWindowValues(2, 2, text),
-      (e: unknown) => e instanceof BusError && /expected 2 × 2/.test(e.message),
+      (e: unknown) => e instanceof BusError && /not base64 of 2 × 2/.test(e.message),
     );
     assert.throws(() => decodeWindowValues(1, 2, 'not base64!'), /not base64/);
+    assert.throws(() => decodeWindowValues(1, 2, `${text.slice(0, 5)}!${text.slice(6)}`), /holds 7 bytes/);
   });
 });
 
@@ -73,7 +74,7 @@ describe('ticks.refined contract', () => {
       window: { steps: number };
     };
     wire.window.steps = 3;
-    assert.throws(() => decodeRefinedTick(encodeJson(wire)), /expected 3 × 2/);
+    assert.throws(() => decodeRefinedTick(encodeJson(wire)), /not base64 of 3 × 2/);
   });
 });
 
