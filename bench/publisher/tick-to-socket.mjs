@@ -166,6 +166,9 @@ try {
 } finally {
   for (const app of apps.reverse()) await stopApp(app);
   await producer.disconnect();
+  await admin
+    .deleteTopics({ topics: (await admin.listTopics()).filter((t) => t.startsWith(namespace.wire(''))) })
+    .catch(() => {});
   await admin.disconnect();
   rmSync(lake, { recursive: true, force: true });
   if (!process.env.MODEL_STORE_DIR) rmSync(modelStoreDir, { recursive: true, force: true });
