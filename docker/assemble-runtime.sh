@@ -8,7 +8,8 @@
 #       predictor also the TensorFlow.js backend of VARIANT (cpu: tfjs-node, gpu: tfjs-node-gpu; none: no native
 #       backend, libs/model then runs on wasm or cpu — for machines that cannot fetch libtensorflow, such as CI here)
 #   assemble-runtime.sh dist SRC APP DEST
-#       the built dist/ of every library and of APP, the native binding, DEST/main.js; no specs, no sources
+#       the built dist/ of every library and of APP (and APP's static web/, if any), the native binding, DEST/main.js;
+#       no specs, no sources
 set -euo pipefail
 
 mode="${1:?deps or dist}" src="${2:?SRC}" app="${3:?APP}" dest="${4:?DEST}" variant="${5:-cpu}"
@@ -54,6 +55,8 @@ dist() {
   done
   mkdir -p "$dest/apps/$app"
   cp -r "apps/$app/dist" "$dest/apps/$app/"
+  # Static files an app serves beside its dist/ (the publisher's dashboard: apps/publisher/web, no build step).
+  if [ -d "apps/$app/web" ]; then cp -r "apps/$app/web" "$dest/apps/$app/"; fi
   find "$dest/libs" "$dest/apps" \( -name '*.spec.js' -o -name '*.spec.js.map' -o -name '*.spec.d.ts' \
     -o -name '*.spec.d.ts.map' -o -name '*-spec.js' -o -name '*-spec.js.map' -o -name '*-spec.d.ts' \
     -o -name '*-spec.d.ts.map' -o -name '*.tsbuildinfo' \) -not -path '*/node_modules/*' -delete

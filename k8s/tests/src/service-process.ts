@@ -38,6 +38,35 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** A copy of Node that an unprivileged user can run when the tests run as root (root's home is closed). */
+function runnableNode(scratch: string): { node: string; asRoot: boolean } {
+  const asRoot = process.getuid?.() === 0;
+  if (!asRoot) return { node: process.execPath, asRoot };
+  const node = join(scratch, 'node');
+  if (!existsSync(node)) {
+    copyFileSync(process.execPath, node);
+    chmodSync(node, 0o755);
+  }
+  return { node, asRoot };
+}
+
+/** Runs a script of an assembled tree to completion, like a Job's container (unprivileged); returns its output. */
+export function runInTree(
+  tree: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  scratch: string,
+): string {
+  const { node, asRoot } = runnableNode(scratch);
+  return execFileSync(node, ['--enable-source-maps', ...args], {
+    cwd: tree,
+    env: { ...env, HOME: '/tmp', PATH: '/usr/bin:/bin' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
+  });
+}
+
 /** A service started from an assembled tree, as an unprivileged user when the tests run as root. */
 export class ServiceProcess {
   private output = '';
@@ -51,15 +80,7 @@ export class ServiceProcess {
 
   /** `scratch`: a world-readable directory for a copy of Node when running as root (root's home is closed). */
   static async start(tree: string, env: Record<string, string>, scratch: string): Promise<ServiceProcess> {
-    const asRoot = process.getuid?.() === 0;
-    let node = process.execPath;
-    if (asRoot) {
-      node = join(scratch, 'node');
-      if (!existsSync(node)) {
-        copyFileSync(process.execPath, node);
-        chmodSync(node, 0o755);
-      }
-    }
+    const { node, asRoot } = runnableNode(scratch);
     const port = await freePort();
     const child = spawn(node, ['--enable-source-maps', join(tree, 'main.js')], {
       cwd: tree,
