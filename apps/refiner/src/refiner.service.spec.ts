@@ -42,6 +42,14 @@ describe('RefinerService (Bronze → Silver, exactly once)', () => {
     assert.equal(k.lake.rowsOf(SILVER_QUARANTINE)[0]?.reasonCodes, 'EVENT_TIME_TOO_LATE');
   });
 
+  it('quarantines a volume the int64 column cannot hold exactly instead of failing the whole chunk', async () => {
+    const k = await kit();
+    await k.bronze([...series('AAPL', 2), { symbol: 'AAPL', price: 1, volume: 1e19, timestamp: INGEST_MS }]);
+    await k.refiner().catchUp();
+    assert.equal(k.silverRows().length, 2);
+    assert.equal(k.lake.rowsOf(SILVER_QUARANTINE)[0]?.reasonCodes, 'VOLUME_OUT_OF_RANGE');
+  });
+
   it('keeps one row per event: duplicates in a chunk, across chunks and at the head are merged away and published once', async () => {
     const k = await kit();
     const [a, b, c] = series('MSFT', 3) as [TickFields, TickFields, TickFields];

@@ -51,8 +51,10 @@ export interface RefinedChunk {
   readonly counts: RefineCounts;
 }
 
-/** Silver's own reject code, beside the domain's validation codes: a tick the event id cannot encode. */
+/** Silver's own reject codes, beside the domain's validation codes: a tick the event id cannot encode. */
 export const EVENT_ID_UNENCODABLE = 'EVENT_ID_UNENCODABLE';
+/** A volume `silver.ticks`'s int64 column cannot hold exactly (above 2^53 − 1). */
+export const VOLUME_OUT_OF_RANGE = 'VOLUME_OUT_OF_RANGE';
 
 /**
  * Bronze rows (in arrival order) → what one Silver commit holds: rejects with every reason; valid ticks with
@@ -173,6 +175,13 @@ function checkEntry(entry: BronzeEntry, rules: RefineRules): Checked {
       ok: false,
       codes: validation.failures.map((f) => f.code),
       messages: validation.failures.map((f) => f.message),
+    };
+  }
+  if (entry.tick.volume > Number.MAX_SAFE_INTEGER) {
+    return {
+      ok: false,
+      codes: [VOLUME_OUT_OF_RANGE],
+      messages: [`volume ${entry.tick.volume} is above ${Number.MAX_SAFE_INTEGER}`],
     };
   }
   try {
