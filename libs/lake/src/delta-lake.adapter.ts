@@ -172,14 +172,31 @@ function partitionValues(source: ReturnType<typeof toArrow>, column: string | un
   return [...values].sort();
 }
 
-/** `target.k = source.k AND …`, plus `target.<partition> IN (<literals>)` so only touched partitions are read. */
+/**
+ * Beyond this many partition values the predicate names their range instead of each one, and drops the
+ * `target.p = source.p` term: from that term delta-rs derives its own list of the source's partition values and
+ * plans it recursively, which overflowed a worker thread's stack (SIGSEGV) at ~5,000 values (a 20-year daily history
+ * in one Bronze commit; reproduced with a bare `DeltaTable.merge`); 1,000 worked. The keys still match rows exactly
+ * (a key determines its partition), the range only widens the files read.
+ */
+export const MAX_PARTITION_LITERALS = 512;
+
+/**
+ * `target.k = source.k AND …`, plus `target.p = source.p AND target.p IN (<literals>)` so only touched partitions
+ * are read, or, for more than {@link MAX_PARTITION_LITERALS} of them, `target.p BETWEEN` their least and greatest
+ * (partition values compared as strings; ISO dates sort as dates).
+ */
 export function mergePredicate(spec: MergeSpec, partitions: readonly string[]): string {
   const keys = spec.keys.map((k) => `${TARGET}.${quote(k)} = ${SOURCE}.${quote(k)}`);
   if (spec.partitionColumn !== undefined) {
     const p = quote(spec.partitionColumn);
-    keys.push(`${TARGET}.${p} = ${SOURCE}.${p}`);
-    if (partitions.length > 0) {
-      keys.push(`${TARGET}.${p} IN (${partitions.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ')})`);
+    const literal = (v: string) => `'${v.replaceAll("'", "''")}'`;
+    if (partitions.length > MAX_PARTITION_LITERALS) {
+      const sorted = [...partitions].sort();
+      keys.push(`${TARGET}.${p} BETWEEN ${literal(sorted[0]!)} AND ${literal(sorted[sorted.length - 1]!)}`);
+    } else {
+      keys.push(`${TARGET}.${p} = ${SOURCE}.${p}`);
+      if (partitions.length > 0) keys.push(`${TARGET}.${p} IN (${partitions.map(literal).join(', ')})`);
     }
   }
   return keys.join(' AND ');
