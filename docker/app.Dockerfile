@@ -5,8 +5,8 @@
 #   docker build -f docker/app.Dockerfile --build-arg APP=predictor --build-arg VARIANT=gpu \
 #     -t fin-lakehouse/predictor-gpu:0.1.0 .
 #
-# builder    Node 24 + Rust: the napi-rs Delta binding (with the `s3` feature, since the lake lives in an object store)
-#            and every TypeScript project.
+# builder    Node 24 + Rust: the napi-rs Delta binding (its default features include `s3`: the same binding serves the
+#            filesystem lake and the object-store lake of the cluster) and every TypeScript project.
 # prod-deps  the production dependencies of APP's workspace only: no dev dependencies, no optional native packages
 #            except, for the predictor, the TensorFlow.js backend of VARIANT (tfjs-node or tfjs-node-gpu).
 # collect    the built dist/ folders and the binding, without sources, specs or Rust code.
@@ -31,7 +31,7 @@ WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 RUN --mount=type=cache,target=/cache --mount=type=cache,target=/usr/local/cargo/registry \
-    npm run build:native -w @lakehouse/delta -- --features s3
+    npm run build:native -w @lakehouse/delta
 # Libraries and apps only: test/ and k8s/tests are not in the build context beyond their package.json.
 RUN npx tsc -b libs/*/tsconfig.json apps/*/tsconfig.json
 

@@ -7,14 +7,13 @@ import { join } from 'node:path';
 import { startS3Server, stopS3Server, type S3Env } from './s3-server';
 import { ID_STRIDE, loadDelta, ROWS_PER_APPEND, rowsFor, storageOptionsFrom } from './delta-binding.port';
 
-// Our napi binding (libs/delta, built with `--features s3`) on the local S3 server: commits, two writer
-// processes racing for every commit, time travel, optimize and vacuum. Named *.s3-int-spec.ts so that no runner
-// picks it up before the binding's S3 build is wired into CI (k8s/README.md, "The lake on S3").
+// Our napi binding (libs/delta, whose default features include `s3`) on the local S3 server: commits, two writer
+// processes racing for every commit, time travel, optimize and vacuum.
 const WRITERS = 2;
 const ROUNDS = 6;
 const WORKER = join(__dirname, 'delta-binding-s3.worker.js');
 const S3_BUILD_HINT =
-  'build the binding with S3 support: npm run build:native -w @lakehouse/delta -- --features s3';
+  'libs/delta/native/delta.node does not speak s3:// — was it built with --no-default-features? (npm run build:native)';
 
 function runWriter(uri: string, writer: number, env: S3Env): Promise<{ version: number }[]> {
   return new Promise((resolve, reject) => {

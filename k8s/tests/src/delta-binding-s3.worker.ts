@@ -1,4 +1,4 @@
-// One writer process of delta-binding.s3-int-spec: appends ROUNDS batches to the table at argv[2] through the napi
+// One writer process of delta-binding-s3.int-spec: appends ROUNDS batches to the table at argv[2] through the napi
 // binding, retrying lost races, and prints one JSON line per acknowledged commit. Storage options come from AWS_*.
 import { loadDelta, rowsFor, storageOptionsFrom } from './delta-binding.port';
 

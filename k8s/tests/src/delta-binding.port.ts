@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 
 /**
  * The slice of @lakehouse/delta and apache-arrow the S3 binding spec uses, loaded at run time: k8s/tests must keep
- * compiling while the binding's facade evolves, and the binding is only usable here once built with `--features s3`.
+ * compiling while the binding's facade evolves, without a project reference to libs/delta.
  */
 export interface ArrowTable {
   readonly numRows: number;
@@ -40,9 +40,7 @@ export interface ArrowModule {
 }
 
 // A variable specifier keeps tsc from resolving (and requiring the build of) the packages at compile time.
-// LAKEHOUSE_DELTA_MODULE: another build of the facade (a copy of libs/delta with an S3-enabled delta.node), to try
-// one without replacing libs/delta/native.
-const DELTA = process.env['LAKEHOUSE_DELTA_MODULE'] ?? '@lakehouse/delta';
+const DELTA: string = '@lakehouse/delta';
 const ARROW = 'apache-arrow';
 // require, not import(): apache-arrow ships separate CommonJS and ES module builds, and libs/delta uses the CommonJS
 // one; a Schema from the other build fails its instanceof checks and serializes as a corrupt IPC stream.

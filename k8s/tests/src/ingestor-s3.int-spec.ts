@@ -13,8 +13,7 @@ import { runS3Python, startS3Server, stopS3Server, type S3Env } from './s3-serve
 
 // A pipeline stage on the object store: the ingestor, booted from its image layout with the local overlay's
 // environment pointed at the local S3 server, takes ticks from Kafka into bronze.ticks on S3; delta-rs (Python,
-// from the s3-server virtualenv) reads the table back. Needs the binding built with `--features s3`, hence the
-// *.s3-int-spec name: no runner picks it up before that build is wired (k8s/README.md, "The lake on S3").
+// from the s3-server virtualenv) reads the table back.
 const TICKS = 300;
 const SYMBOLS = ['SPX', 'IXIC', 'AAPL'];
 const FIRST_TICK_MS = Date.UTC(2026, 0, 5, 14, 30);

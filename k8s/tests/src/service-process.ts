@@ -19,9 +19,6 @@ export function assembleRuntime(app: PipelineApp, dir: string): void {
   for (const mode of ['deps', 'dist']) {
     execFileSync(ASSEMBLE, [mode, REPO_ROOT, app, dir, 'none'], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
-  // LAKEHOUSE_DELTA_NODE: another build of the binding (e.g. with `--features s3`) to put in the tree instead.
-  const binding = process.env['LAKEHOUSE_DELTA_NODE'];
-  if (binding !== undefined) copyFileSync(binding, join(dir, 'libs', 'delta', 'native', 'delta.node'));
   execFileSync('chmod', ['-R', 'a+rX,a-w', dir]);
 }
 

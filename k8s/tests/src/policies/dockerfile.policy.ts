@@ -4,6 +4,7 @@ export type DockerfileRule =
   | 'NOT_NODE_24'
   | 'UNPINNED_BASE_IMAGE'
   | 'NATIVE_BUILD_OUTSIDE_BUILDER'
+  | 'BINDING_WITHOUT_S3'
   | 'DEV_DEPENDENCIES_SHIPPED'
   | 'NO_GPU_VARIANT'
   | 'ROOT_RUNTIME_USER';
@@ -44,14 +45,24 @@ function runtimeOf(stages: readonly DockerfileStage[]): DockerfileStage | undefi
   return stages.find((s) => s.name === 'runtime') ?? stages.at(-1);
 }
 
+/** The `default` features of a Cargo manifest's `[features]` table. */
+export function defaultCargoFeatures(cargoToml: string): string[] {
+  const table = /^\[features\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(cargoToml)?.[1] ?? '';
+  const list = /^default\s*=\s*\[([^\]]*)\]/m.exec(table)?.[1] ?? '';
+  return [...list.matchAll(/"([^"]+)"/g)].map((m) => m[1] ?? '');
+}
+
 /**
  * Which rules the Dockerfile breaks; empty when it is fit. `runtimeUid`: the uid the manifests run as;
- * `assembleScript`: docker/assemble-runtime.sh, which the prod-deps stage runs.
+ * `assembleScript`: docker/assemble-runtime.sh, which the prod-deps stage runs; `crateManifest`: the binding's
+ * libs/delta/crate/Cargo.toml (the lake lives on S3 in the cluster, so the binding the builder builds must have the
+ * `s3` feature: by default, or passed with --features).
  */
 export function checkDockerfile(
   dockerfile: string,
   runtimeUid: number,
   assembleScript: string,
+  crateManifest: string,
 ): DockerfileRule[] {
   const stages = parseStages(dockerfile);
   const names = new Set(stages.map((s) => s.name));
@@ -68,12 +79,13 @@ export function checkDockerfile(
   if (!/^24\.\d+\.\d+$/.test(argDefault(dockerfile, 'NODE_VERSION') ?? '')) broken.add('NOT_NODE_24');
 
   const builder = stages.find((s) => s.name === 'builder');
-  if (
-    builder === undefined ||
-    !/npm run build:native -w @lakehouse\/delta -- --features s3/.test(builder.body)
-  ) {
+  if (builder === undefined || !/npm run build:native -w @lakehouse\/delta\b/.test(builder.body)) {
     broken.add('NATIVE_BUILD_OUTSIDE_BUILDER');
   }
+  const s3ByFlag = /npm run build:native -w @lakehouse\/delta -- [^\n]*--features s3\b/.test(
+    builder?.body ?? '',
+  );
+  if (!s3ByFlag && !defaultCargoFeatures(crateManifest).includes('s3')) broken.add('BINDING_WITHOUT_S3');
   if (runtime !== undefined && /cargo|rustup|build:native/.test(runtime.body))
     broken.add('NATIVE_BUILD_OUTSIDE_BUILDER');
 
