@@ -1,53 +1,79 @@
-/* global WebSocket -- built into Node 22+; the globals package lists it for browsers only */
-// Waits for predictions on the publisher's Socket.IO endpoint, speaking the Socket.IO v4 protocol over Node's
-// built-in WebSocket (no client package needed on the machine running the smoke test).
+// Waits for predictions on the publisher's Socket.IO namespace /signals, as a real client does (docs/ARCHITECTURE.md
+// § Gold, the publisher protocol): a JWT in the handshake's `auth.token`, then `subscribe` with an ack, then
+// `prediction` events. Uses the repository's socket.io-client (cluster-smoke.sh needs a built checkout anyway: it
+// signs the token with `node apps/publisher/dist/cli.js token`).
 //
-//   node k8s/scripts/smoke-socket.mjs <publisher-url> <min-events> <timeout-s>
+//   SMOKE_TOKEN=<jwt> node k8s/scripts/smoke-socket.mjs <publisher-url> <min-events> <timeout-s>
+//   node k8s/scripts/smoke-socket.mjs --expect-refused <publisher-url> <timeout-s>
 //
-// SMOKE_SUBSCRIBE: JSON array of events to emit after connecting (default: subscribe to the sample symbols).
-// SMOKE_EVENT_PATTERN: which event names count as predictions (default /predict|signal/i).
-// Exits 0 once min-events prediction events arrived, 1 on timeout or error.
-const [url, minEventsArg = '1', timeoutArg = '300'] = process.argv.slice(2);
-if (!url) {
-  console.error('usage: smoke-socket.mjs <publisher-url> <min-events> <timeout-s>');
+// SMOKE_SYMBOLS: comma-separated symbols to subscribe to (default: all, `'*'`).
+// Exits 0 once <min-events> well-formed `prediction` events arrived (or, with --expect-refused, once a connection
+// without a token is refused with AUTH_MISSING); 1 on a refused token, a refused subscribe, a malformed event or
+// a timeout; 2 on usage.
+import { io } from 'socket.io-client';
+
+const NAMESPACE = '/signals';
+const args = process.argv.slice(2);
+const expectRefused = args[0] === '--expect-refused';
+if (expectRefused) args.shift();
+const [url, ...rest] = args;
+const [minEventsArg, timeoutArg] = expectRefused
+  ? ['0', rest[0] ?? '60']
+  : [rest[0] ?? '1', rest[1] ?? '300'];
+const token = process.env.SMOKE_TOKEN ?? '';
+if (!url || (!expectRefused && token === '')) {
+  console.error('usage: SMOKE_TOKEN=<jwt> smoke-socket.mjs <publisher-url> <min-events> <timeout-s>');
+  console.error('       smoke-socket.mjs --expect-refused <publisher-url> <timeout-s>');
   process.exit(2);
 }
 const minEvents = Number(minEventsArg);
-const subscribe = JSON.parse(process.env.SMOKE_SUBSCRIBE ?? '[["subscribe",{"symbols":["SPX","IXIC"]}]]');
-const eventPattern = new RegExp(process.env.SMOKE_EVENT_PATTERN ?? 'predict|signal', 'i');
+const symbols = process.env.SMOKE_SYMBOLS ? process.env.SMOKE_SYMBOLS.split(',') : '*';
 
-// Engine.IO packet types: 0 open, 2 ping, 3 pong, 4 message; Socket.IO packet types inside a message: 0 connect, 2 event.
-const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`);
+const socket = io(`${url.replace(/\/+$/, '')}${NAMESPACE}`, {
+  path: '/socket.io',
+  transports: ['websocket'],
+  reconnection: false,
+  auth: expectRefused ? {} : { token },
+});
 let received = 0;
-const timer = setTimeout(
-  () => {
-    console.error(`timeout: ${received} of ${minEvents} prediction events in ${timeoutArg}s`);
-    process.exit(1);
-  },
+const finish = (code, message) => {
+  (code === 0 ? console.log : console.error)(message);
+  socket.close();
+  process.exit(code);
+};
+setTimeout(
+  () => finish(1, `timeout after ${timeoutArg}s: ${received} of ${minEvents} prediction events`),
   Number(timeoutArg) * 1000,
 );
 
-ws.addEventListener('message', ({ data }) => {
-  const packet = String(data);
-  if (packet.startsWith('0')) ws.send('40');
-  else if (packet === '2') ws.send('3');
-  else if (packet.startsWith('40')) for (const event of subscribe) ws.send(`42${JSON.stringify(event)}`);
-  else if (packet.startsWith('42')) {
-    const [name, payload] = JSON.parse(packet.slice(2));
-    if (!eventPattern.test(name)) return;
-    received += 1;
-    console.log(`socket event ${name}: ${JSON.stringify(payload).slice(0, 200)}`);
-    if (received >= minEvents) {
-      clearTimeout(timer);
-      ws.close();
-      process.exit(0);
-    }
-  } else if (packet.startsWith('44')) {
-    console.error(`socket connect error: ${packet.slice(2)}`);
-    process.exit(1);
-  }
+socket.on('connect_error', (error) => {
+  const code = error.data?.code ?? '';
+  if (expectRefused && error.message === 'unauthorized' && code === 'AUTH_MISSING')
+    finish(0, `socket without a token: refused (${code})`);
+  finish(1, `socket connect error: ${error.message} ${code} ${error.data?.reason ?? ''}`.trim());
 });
-ws.addEventListener('error', (event) => {
-  console.error(`websocket error: ${event.message ?? 'unknown'}`);
-  process.exit(1);
+
+socket.on('connect', () => {
+  if (expectRefused) finish(1, 'a socket without a token was accepted');
+  socket.emit('subscribe', { symbols }, (ack) => {
+    if (ack?.ok !== true) finish(1, `subscribe refused: ${JSON.stringify(ack)}`);
+    console.log(`socket: subscribed to ${ack.rooms.join(', ')}`);
+  });
+});
+
+socket.on('prediction', (event) => {
+  const wellFormed =
+    Number.isInteger(event?.seq) &&
+    typeof event.symbol === 'string' &&
+    typeof event.eventId === 'string' &&
+    typeof event.probability === 'number' &&
+    event.probability >= 0 &&
+    event.probability <= 1 &&
+    typeof event.modelVersion === 'string';
+  if (!wellFormed) finish(1, `malformed prediction event: ${JSON.stringify(event)}`);
+  received += 1;
+  console.log(
+    `socket prediction ${received}: ${event.symbol} seq ${event.seq} p=${event.probability.toFixed(3)} model ${event.modelVersion}`,
+  );
+  if (received >= minEvents) finish(0, `socket: ${received} predictions`);
 });

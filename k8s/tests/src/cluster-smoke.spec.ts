@@ -7,7 +7,9 @@ import { delimiter, join } from 'node:path';
 import { FIXTURES_DIR, K8S_DIR } from './repo-paths';
 
 // k8s/scripts/cluster-smoke.sh end to end against stand-ins for kind, docker and kubectl (fixtures/fake-cluster):
-// no cluster runs here, but the script's control flow, its commands and its verdicts can still be checked.
+// no cluster runs here, but the script's control flow, its commands and its verdicts can still be checked. The
+// publisher stand-in speaks the real protocol (namespace /signals, the real TokenVerifier, subscribe with an ack,
+// the Gold API behind a Bearer token), so the smoke test's client and token are checked for real.
 const SCRIPT = join(K8S_DIR, 'scripts', 'cluster-smoke.sh');
 const FAKE_BIN = join(FIXTURES_DIR, 'fake-cluster', 'bin');
 const APPS = ['ingestor', 'refiner', 'predictor', 'publisher', 'maintainer'];
@@ -31,6 +33,7 @@ function runSmoke(env: Record<string, string> = {}): Promise<SmokeRun> {
         PATH: `${FAKE_BIN}${delimiter}${process.env['PATH'] ?? ''}`,
         FAKE_CLUSTER_DIR: dir,
         SMOKE_TICKS: '5',
+        SMOKE_TRAIN_TICKS: '20',
         SMOKE_TIMEOUT_S: '5',
         ...env,
       },
@@ -55,7 +58,7 @@ function runSmoke(env: Record<string, string> = {}): Promise<SmokeRun> {
 }
 
 describe('k8s/scripts/cluster-smoke.sh on a fake cluster', () => {
-  it('builds and loads five images, applies the local overlay, sees predictions and metrics, scales to 3', async () => {
+  it('builds and loads five images, applies the local overlay, trains a model, sees predictions on the socket and in Gold, metrics, scales to 3', async () => {
     const run = await runSmoke();
     assert.equal(run.status, EXIT_PASSED, run.output);
     assert.match(run.output, /PASSED/);
@@ -72,13 +75,45 @@ describe('k8s/scripts/cluster-smoke.sh on a fake cluster', () => {
       );
       assert.match(run.output, new RegExp(`^${app}: \\d+ samples$`, 'm'));
     }
-    const order = [
-      'kubectl apply -k k8s/overlays/local',
-      'kubectl -n lakehouse scale deployment/predictor --replicas=3',
-    ];
-    const [apply, scale] = order.map((call) => run.calls.indexOf(call));
-    assert.ok(apply !== undefined && scale !== undefined && apply >= 0 && scale > apply, 'apply, then scale');
+    const position = (pattern: RegExp): number => run.calls.findIndex((call) => pattern.test(call));
+    const apply = position(/^kubectl apply -k k8s\/overlays\/local$/);
+    const train = position(
+      /^kubectl -n lakehouse create job --from=cronjob\/predictor-train smoke-train-\d+$/,
+    );
+    const predictorReady = position(/^kubectl -n lakehouse rollout status deployment\/predictor /);
+    const secret = position(/^kubectl -n lakehouse get secret publisher-auth /);
+    const scale = position(/^kubectl -n lakehouse scale deployment\/predictor --replicas=3$/);
+    assert.ok(
+      apply >= 0 && apply < train && train < predictorReady,
+      'apply, train, then wait for the predictor',
+    );
+    assert.ok(predictorReady < secret && secret < scale, 'a token from the Secret before the socket checks');
+    assert.match(run.output, /socket without a token: refused \(AUTH_MISSING\)/);
+    assert.match(run.output, /socket: subscribed to all/);
+    assert.match(run.output, /socket prediction 1: SPX seq \d+ p=0\.610 model gru-fake/);
+    assert.match(run.output, /gold\.predictions over the API: [1-9]\d* rows/);
     assert.match(run.output, /consumer group predictor: 3 members/);
+  });
+
+  it('trains nothing when a model is already promoted', async () => {
+    const run = await runSmoke({ FAKE_MODEL: 'promoted' });
+    assert.equal(run.status, EXIT_PASSED, run.output);
+    assert.match(run.output, /model gru-fake already promoted/);
+    assert.ok(!run.calls.some((c) => c.includes(' create job ')), run.calls.join('\n'));
+  });
+
+  it('fails when the training Job fails', async () => {
+    const run = await runSmoke({ FAKE_TRAIN: 'fail' });
+    assert.equal(run.status, EXIT_FAILED, run.output);
+    assert.match(run.output, /FAILED: training job smoke-train-\d+/);
+    assert.ok(!run.calls.some((c) => c.includes(' scale ')), 'stops before scaling');
+  });
+
+  it('fails when the publisher refuses the token (signed with another secret than it verifies with)', async () => {
+    const run = await runSmoke({ FAKE_SERVICE_SECRET: 'another-secret-than-the-cluster-secret-0123456789' });
+    assert.equal(run.status, EXIT_FAILED, run.output);
+    assert.match(run.output, /socket connect error: unauthorized AUTH_INVALID/);
+    assert.match(run.output, /FAILED: no prediction on the socket/);
   });
 
   it('fails when no prediction reaches the socket', async () => {
