@@ -1,13 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderKustomization } from './render';
 import { K8S_DIR } from './repo-paths';
 import { containerEnv } from './container-env';
-import { loadK8sTools } from './k8s-tools';
+import { produceLines } from './console-producer';
 import { assembleRuntime, requireBrokers, ServiceProcess } from './service-process';
 import { runS3Python, startS3Server, stopS3Server, type S3Env } from './s3-server';
 
@@ -20,27 +19,6 @@ const FIRST_TICK_MS = Date.UTC(2026, 0, 5, 14, 30);
 const BRONZE_PATH = 'bronze/ticks';
 const LANDED_TIMEOUT_MS = 90_000;
 const EXIT_CLEAN = 0;
-
-function produce(brokers: string, topic: string, lines: readonly string[]): void {
-  const result = spawnSync(
-    'java',
-    [
-      '-cp',
-      spawnSync('cat', [loadK8sTools().kafkaCliClasspathFile], { encoding: 'utf8' }).stdout.trim(),
-      'org.apache.kafka.tools.ConsoleProducer',
-      '--bootstrap-server',
-      brokers,
-      '--topic',
-      topic,
-      '--property',
-      'parse.key=true',
-      '--property',
-      'key.separator=\t',
-    ],
-    { input: `${lines.join('\n')}\n`, encoding: 'utf8' },
-  );
-  assert.equal(result.status, 0, result.stderr);
-}
 
 describe('the ingestor writes Bronze to the S3-compatible lake', () => {
   const root = mkdtempSync(join(tmpdir(), 'ingestor-s3-'));
@@ -73,7 +51,7 @@ describe('the ingestor writes Bronze to the S3-compatible lake', () => {
     const service = await ServiceProcess.start(tree, env, root);
     try {
       await service.get('/health/ready');
-      produce(
+      produceLines(
         brokers,
         `${namespace}.ticks.raw`,
         Array.from({ length: TICKS }, (_, n) => {
