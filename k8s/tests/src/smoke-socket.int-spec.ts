@@ -10,11 +10,13 @@ import { containerEnv } from './container-env';
 import { produceLines } from './console-producer';
 import { K8S_DIR, REPO_ROOT } from './repo-paths';
 import { assembleRuntime, requireBrokers, ServiceProcess } from './service-process';
+import { startS3Server, stopS3Server } from './s3-server';
 
 // The smoke test's client side against the REAL publisher (booted from its image layout with the local overlay's
-// environment, its token secret taken from the rendered publisher-auth Secret): k8s/scripts/smoke-socket.mjs with
-// a token from `publisher cli token` sees a `prediction` on /signals after `subscribe`, is refused without a token
-// and with a bad one, and Gold answers the API with that token — what cluster-smoke.sh relies on in a cluster.
+// environment, its token secret taken from the rendered publisher-auth Secret, its lake on the local S3 server as in
+// the cluster): k8s/scripts/smoke-socket.mjs with a token from `publisher cli token` sees a `prediction` on
+// /signals after `subscribe`, is refused without a token and with a bad one, and Gold (written to S3) answers the
+// API with that token — what cluster-smoke.sh relies on in a cluster.
 const SMOKE_SOCKET = join(K8S_DIR, 'scripts', 'smoke-socket.mjs');
 const TOKEN_CLI = join(REPO_ROOT, 'apps', 'publisher', 'dist', 'cli.js');
 const EXIT_OK = 0;
@@ -59,7 +61,11 @@ function runSocket(
 describe('smoke-socket.mjs against the real publisher', () => {
   const root = mkdtempSync(join(tmpdir(), 'smoke-socket-'));
   chmodSync(root, 0o755);
-  after(() => rmSync(root, { recursive: true, force: true }));
+  const s3 = startS3Server(join(root, 's3'));
+  after(() => {
+    stopS3Server(join(root, 's3'));
+    rmSync(root, { recursive: true, force: true });
+  });
 
   it('gets a prediction on /signals with a token from the Secret, is refused without one, and reads Gold', async () => {
     const brokers = requireBrokers();
@@ -68,14 +74,13 @@ describe('smoke-socket.mjs against the real publisher', () => {
     assert.ok(deployment);
     const tree = join(root, 'publisher');
     assembleRuntime('publisher', tree);
-    const lake = mkdtempSync(join(root, 'lake-'));
-    chmodSync(lake, 0o777);
     const namespace = `k8ssmoke${Date.now()}`;
     const env: Record<string, string> = {
       ...containerEnv(objects, deployment),
+      ...s3,
       KAFKA_BROKERS: brokers,
       KAFKA_NAMESPACE: namespace,
-      LAKE_ROOT: lake,
+      LAKE_ROOT: `${s3['LAKE_ROOT']}/${namespace}`,
     };
     const secret = env['PUBLISHER_AUTH_SECRET'];
     assert.ok(secret, 'the publisher-auth Secret reaches the publisher');
