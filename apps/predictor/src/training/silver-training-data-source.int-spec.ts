@@ -19,6 +19,7 @@ import { DeltaLake, type SilverTickRow, silverTicksTable } from '@lakehouse/lake
 import {
   InMemoryModelStore,
   buildLabeledSequences,
+  constructComponent,
   loadServingModel,
   syntheticSilverTicks,
   trainModel,
@@ -145,6 +146,13 @@ describe('SilverTrainingDataSource on a Delta silver.ticks', () => {
     assert.equal(await source.pin(), 2);
     assert.equal((await collect(source, 'AAA')).length, TICKS_PER_SYMBOL);
     await assert.rejects(source.pin(3), { code: 'INVALID_ARGUMENT' });
+  });
+
+  it('can be rebuilt on a training worker thread from its component reference', async () => {
+    const rebuilt = constructComponent<SilverTrainingDataSource>(SilverTrainingDataSource.ref(lakeRoot));
+    assert.ok(rebuilt instanceof SilverTrainingDataSource);
+    assert.equal(await rebuilt.pin(), 2);
+    assert.equal(rebuilt.description, 'delta:silver.ticks');
   });
 
   it('reads one symbol in event-time order, without late ticks, inside [from, to)', async () => {
