@@ -63,14 +63,20 @@ export async function runTrain(
   });
   const result: TrainingResult = command.inWorker
     ? await trainInWorker(
-        { options: command.options, dataSource: ref, store: filesystemStoreRef(storeRoot) },
+        {
+          // Functions do not cross to a worker thread: the backend choice goes, its log line stays there.
+          options: { ...command.options, backend: { override: env.TF_BACKEND } },
+          dataSource: ref,
+          store: filesystemStoreRef(storeRoot),
+        },
         onProgress,
       )
     : await trainModel(
         { dataSource: source, store: new FilesystemModelStore(storeRoot), onProgress },
         options,
       );
-  if (source instanceof SilverTrainingDataSource) {
+  // On a worker the check ran on the worker's own source (a skew fails the run there); its counts stay there.
+  if (source instanceof SilverTrainingDataSource && !command.inWorker) {
     out.json({ msg: 'train/serve feature check', perSymbol: Object.fromEntries(source.skew) });
   }
   out.json({
