@@ -25,6 +25,7 @@ const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOG', 'META', 'TSLA', 'JPM', 
 const DAY_US = 86_400_000_000n;
 const FIRST_DAY_US = BigInt(Date.UTC(2025, 0, 1)) * 1000n;
 const names = featureNames(DEFAULT_FEATURE_CONFIG);
+const FEATURE_VECTORS = Array.from({ length: 97 }, (_, k) => names.map((_, i) => Math.sin(k * 31 + i)));
 const table = silverTicksTable(names);
 
 /** Row `n` of the synthetic history: day n / ROWS_PER_DAY, spread over the day, a hash id. */
@@ -44,7 +45,8 @@ function row(n) {
     bronzeSeq: BigInt(n % BATCH),
     lateStatus: 'on_time',
     featureVersion: DEFAULT_FEATURE_CONFIG.version,
-    features: names.map((_, i) => Math.sin(n + i)),
+    // One of 97 vectors: varied enough that files are not trivially compressed, cheap enough to grow to 20M.
+    features: FEATURE_VECTORS[n % FEATURE_VECTORS.length],
     refinedTimeUs: 0n,
   };
 }

@@ -1,7 +1,7 @@
 // Silver benchmarks: refine + MERGE throughput (RUNS runs), freshness produce → visible in Silver at RATE ticks/s
 // through the ingestor and refiner processes (RUNS runs; needs KAFKA_BROKERS), and MERGE time per batch as Silver
 // grows (one run; SIZES). Prints medians as a markdown table; every sample goes to $LAKEHOUSE_WORK/bench/refiner.json.
-// Usage: node bench/refiner/run.mjs   env: RUNS (3), RATE (10000), DURATION_S (20), SIZES (1000000,5000000)
+// Usage: node bench/refiner/run.mjs   env: RUNS (3), RATE (10000), DURATION_S (20), SIZES (1000000,5000000,20000000)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -32,7 +32,7 @@ for (let run = 0; run < RUNS; run++) {
   samples.throughput.push(...lines('throughput.mjs', '100000', '5000', '1'));
   if (process.env.KAFKA_BROKERS) samples.freshness.push(...lines('freshness.mjs'));
 }
-samples.mergeGrowth.push(...lines('merge-growth.mjs', process.env.SIZES ?? '1000000,5000000'));
+samples.mergeGrowth.push(...lines('merge-growth.mjs', process.env.SIZES ?? '1000000,5000000,20000000'));
 
 mkdirSync(join(OUT, '..'), { recursive: true });
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB`;
