@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { REPO_ROOT } from './repo-paths';
 import type { PipelineApp } from './app-config.reader';
 
@@ -58,6 +58,26 @@ export function runInTree(
   return execFileSync(node, ['--enable-source-maps', ...args], {
     cwd: tree,
     env: { ...env, HOME: '/tmp', PATH: '/usr/bin:/bin' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
+  });
+}
+
+/**
+ * Runs a Job's own shell script (its `command: [/bin/sh, -ec, SCRIPT]`) against an assembled tree, as an
+ * unprivileged user: `/app/` in the script (the image's working directory) becomes the tree, and `node` is on PATH.
+ */
+export function runJobScript(
+  tree: string,
+  script: string,
+  env: Record<string, string>,
+  scratch: string,
+): string {
+  const { node, asRoot } = runnableNode(scratch);
+  return execFileSync('/bin/sh', ['-ec', script.replaceAll('/app/', `${tree}/`)], {
+    cwd: tree,
+    env: { ...env, HOME: '/tmp', PATH: `${dirname(node)}:/usr/bin:/bin` },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
