@@ -52,6 +52,32 @@ async function eventually<T>(what: string, probe: () => T | undefined, timeoutMs
   }
 }
 
+/** The refiner as its own Nest app, on the given broker, namespace and lake. */
+function startApp(
+  port: number,
+  brokers: readonly string[],
+  namespace: Namespace,
+  root: string,
+): Promise<INestApplication> {
+  return bootstrapStage({
+    stage: 'refiner',
+    configSchema: refinerConfigSchema,
+    module: (config) => RefinerModule.register(config),
+    transport: (nest) => nest.get(KafkaBatchTransport),
+    env: {
+      KAFKA_BROKERS: brokers.join(','),
+      KAFKA_NAMESPACE: namespace.wire('').slice(0, -1),
+      KAFKA_TOPIC_PARTITIONS: '2',
+      LAKE_ROOT: root,
+      // Only lake.commits wakes it: the test shows the notification path, not the poll.
+      REFINER_POLL_INTERVAL_MS: '600000',
+      HTTP_PORT: String(port),
+      HTTP_HOST: '127.0.0.1',
+      LOG_LEVEL: process.env.REFINER_TEST_LOG_LEVEL ?? 'fatal',
+    },
+  });
+}
+
 describe('the refiner app on a real broker and Delta tables', { timeout: 180_000 }, () => {
   let broker: KafkaHandle;
   let kafka: Kafka;
@@ -69,23 +95,15 @@ describe('the refiner app on a real broker and Delta tables', { timeout: 180_000
     producer = kafka.producer();
     await producer.connect();
     root = await mkdtemp(join(tmpdir(), 'refiner-int-'));
-    app = await bootstrapStage({
-      stage: 'refiner',
-      configSchema: refinerConfigSchema,
-      module: (config) => RefinerModule.register(config),
-      transport: (nest) => nest.get(KafkaBatchTransport),
-      env: {
-        KAFKA_BROKERS: broker.brokers.join(','),
-        KAFKA_NAMESPACE: namespace.wire('').slice(0, -1),
-        KAFKA_TOPIC_PARTITIONS: '2',
-        LAKE_ROOT: root,
-        // Only lake.commits wakes it: the test shows the notification path, not the poll.
-        REFINER_POLL_INTERVAL_MS: '600000',
-        HTTP_PORT: String(await freePort()),
-        HTTP_HOST: '127.0.0.1',
-        LOG_LEVEL: process.env.REFINER_TEST_LOG_LEVEL ?? 'fatal',
-      },
-    });
+    // A free port can be taken by a parallel test between the probe and the listen: try another one.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        app = await startApp(await freePort(), broker.brokers, namespace, root);
+        break;
+      } catch (error) {
+        if (attempt >= 3 || (error as { code?: unknown }).code !== 'EADDRINUSE') throw error;
+      }
+    }
     consumer = kafka.consumer({ groupId: namespace.wire('refiner-int-tail') });
     await consumer.connect();
     await consumer.subscribe({

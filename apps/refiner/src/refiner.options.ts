@@ -6,7 +6,6 @@ import {
 } from '@lakehouse/domain';
 import { type RefinerConfig } from './config/refiner.config';
 import { type RefinerOptions } from './refiner.service';
-import { replayTicksNeeded } from './silver/symbol-book';
 
 const MICROS_PER_MILLI = 1000n;
 const DEFAULT_TARGET_ROWS_PER_COMMIT = 100_000;
@@ -25,7 +24,6 @@ export function refinerOptionsOf(
   assertFeatureConfig(features);
   assertLabelDefinition(labels);
   const model = { features, labels };
-  replayTicksNeeded(model);
   return {
     model,
     rules: {

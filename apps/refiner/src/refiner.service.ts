@@ -23,7 +23,7 @@ import {
   type RefineRules,
   restepRows,
 } from './silver/silver-refine';
-import { rebuildBook, replayTicksNeeded, type SilverModel, type SymbolBook } from './silver/symbol-book';
+import { rebuildBook, replayPlan, type SilverModel, type SymbolBook } from './silver/symbol-book';
 
 export interface RefinerOptions {
   readonly model: SilverModel;
@@ -184,10 +184,7 @@ export class RefinerService {
     const { model } = this.options;
     await this.silver.ensureTables();
     const { position, lastCommit } = await this.silver.resume();
-    const tails = await this.reader.trailingApplied(
-      replayTicksNeeded(model),
-      lastCommit?.rows[0]?.bronzeVersion,
-    );
+    const tails = await this.reader.trailingApplied(replayPlan(model), lastCommit?.rows[0]?.bronzeVersion);
     let books = new Map([...tails].map(([symbol, ticks]) => [symbol, rebuildBook(ticks, model)]));
     if (lastCommit) {
       const replay = restepRows(books, lastCommit.rows, model);

@@ -76,6 +76,8 @@ export {
 export {
   DEFAULT_LABEL_DEFINITION,
   assertLabelDefinition,
+  horizonMicros,
+  returnsNeeded,
   type LabelDefinition,
   type LabelOutcome,
 } from './labels/label-definition.config';

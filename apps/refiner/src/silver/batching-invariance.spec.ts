@@ -2,10 +2,17 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { SILVER_QUARANTINE } from '@lakehouse/lake';
-import { INGEST_MS, kit, type Kit, type TickFields } from './refiner-test-kit';
+import { type LabelDefinition } from '@lakehouse/domain';
+import { INGEST_MS, kit, type Kit, SMALL_FEATURES, SMALL_LABELS, type TickFields } from './refiner-test-kit';
 
 const SYMBOLS = ['AAA', 'BBB', 'CCC'];
 const START_MS = INGEST_MS - 3_600_000;
+/** A seconds horizon: its waiting events are rebuilt from the ticks within 3 s of each symbol's latest. */
+const SECONDS_LABELS: LabelDefinition = {
+  version: 'labels-seconds-test',
+  horizon: { kind: 'seconds', seconds: 3 },
+  threshold: { kind: 'sigma', k: 1, window: 3 },
+};
 
 /** A tick stream with out-of-order (late and expired) ticks, replays of earlier ticks and invalid prices. */
 const streamArb = fc
@@ -91,36 +98,41 @@ function observe(k: Kit): unknown {
 }
 
 describe('Silver features do not depend on batching', () => {
-  it('gives the same rows, features, windows and outcomes in one batch, one version per batch, and across restarts', async () => {
-    await fc.assert(
-      fc.asyncProperty(scenarioArb, async ({ ticks, versionSizes, restartEvery, chunk }) => {
-        const versions = versionsOf(ticks, versionSizes);
+  for (const [horizon, labels] of [
+    ['a ticks', SMALL_LABELS],
+    ['a seconds', SECONDS_LABELS],
+  ] as const) {
+    it(`gives the same rows, features, windows and outcomes (${horizon} label horizon) in one batch, one version per batch, and across restarts`, async () => {
+      await fc.assert(
+        fc.asyncProperty(scenarioArb, async ({ ticks, versionSizes, restartEvery, chunk }) => {
+          const versions = versionsOf(ticks, versionSizes);
 
-        const oneBatch = await kit();
-        for (const v of versions) await oneBatch.bronze(v);
-        await oneBatch.refiner().catchUp();
+          const oneBatch = await kit(SMALL_FEATURES, labels);
+          for (const v of versions) await oneBatch.bronze(v);
+          await oneBatch.refiner().catchUp();
 
-        const perVersion = await kit();
-        const steady = perVersion.refiner({ maxVersionsPerCommit: 1 });
-        for (const v of versions) {
-          await perVersion.bronze(v);
-          await steady.catchUp();
-        }
+          const perVersion = await kit(SMALL_FEATURES, labels);
+          const steady = perVersion.refiner({ maxVersionsPerCommit: 1 });
+          for (const v of versions) {
+            await perVersion.bronze(v);
+            await steady.catchUp();
+          }
 
-        const restarted = await kit();
-        let refiner = restarted.refiner({ maxVersionsPerCommit: chunk });
-        for (const [i, v] of versions.entries()) {
-          await restarted.bronze(v);
+          const restarted = await kit(SMALL_FEATURES, labels);
+          let refiner = restarted.refiner({ maxVersionsPerCommit: chunk });
+          for (const [i, v] of versions.entries()) {
+            await restarted.bronze(v);
+            await refiner.catchUp();
+            if (i % restartEvery === 0) refiner = restarted.refiner({ maxVersionsPerCommit: chunk });
+          }
           await refiner.catchUp();
-          if (i % restartEvery === 0) refiner = restarted.refiner({ maxVersionsPerCommit: chunk });
-        }
-        await refiner.catchUp();
 
-        const expected = observe(oneBatch);
-        assert.deepEqual(observe(perVersion), expected);
-        assert.deepEqual(observe(restarted), expected);
-      }),
-      { numRuns: 60 },
-    );
-  });
+          const expected = observe(oneBatch);
+          assert.deepEqual(observe(perVersion), expected);
+          assert.deepEqual(observe(restarted), expected);
+        }),
+        { numRuns: 60 },
+      );
+    });
+  }
 });

@@ -15,7 +15,7 @@ import { DeltaSilverReader, InMemorySilverReader } from './silver-reader';
 const TABLE = silverTicksTable(['x']);
 const DAY_US = 86_400_000_000n;
 const DAY1_US = BigInt(Date.UTC(2026, 0, 5)) * 1000n;
-const PER_SYMBOL = 3;
+const PLAN = { ticks: 3, lookback: null };
 
 let seq = 0n;
 function row(
@@ -78,14 +78,26 @@ describe('DeltaSilverReader', () => {
       Object.fromEntries(
         [...tails].map(([s, ticks]): [string, string[]] => [s, ticks.map((t) => t.eventId)]).sort(),
       );
-    for (const before of [undefined, 5n]) {
-      const fromDelta = ids(await new DeltaSilverReader(delta, TABLE).trailingApplied(PER_SYMBOL, before));
-      const fromMemory = ids(
-        await new InMemorySilverReader(memory, TABLE).trailingApplied(PER_SYMBOL, before),
-      );
-      assert.deepEqual(fromDelta, fromMemory);
+    const plans = [
+      PLAN,
+      // Seconds label horizons: everything within the lookback of each symbol's latest, and 2 ticks before it.
+      { ticks: 1, lookback: { lookbackUs: DAY_US + DAY_US / 2n, ticksBeforeLookback: 2 } },
+      { ticks: 1, lookback: { lookbackUs: 10_000_000n, ticksBeforeLookback: 1 } },
+    ];
+    for (const plan of plans) {
+      for (const before of [undefined, 5n]) {
+        const fromDelta = ids(await new DeltaSilverReader(delta, TABLE).trailingApplied(plan, before));
+        const fromMemory = ids(await new InMemorySilverReader(memory, TABLE).trailingApplied(plan, before));
+        assert.deepEqual(fromDelta, fromMemory);
+      }
     }
-    const tails = ids(await new DeltaSilverReader(delta, TABLE).trailingApplied(PER_SYMBOL));
+    // AAA's latest is day 2 at 3 s: 1.5 days back reaches day 1 at 5 s and 9 s, and 2 ticks before them on day 0.
+    const wide = ids(await new DeltaSilverReader(delta, TABLE).trailingApplied(plans[1]!));
+    assert.deepEqual(
+      wide.AAA,
+      [8, 9, 15, 16, 18, 21].map((i) => all[i]!.eventId),
+    );
+    const tails = ids(await new DeltaSilverReader(delta, TABLE).trailingApplied(PLAN));
     // AAA: its last 3 applied ticks span days 1 and 2 (the late tick never counts).
     assert.deepEqual(
       tails.AAA,

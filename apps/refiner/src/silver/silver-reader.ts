@@ -2,16 +2,19 @@ import { SqlSession } from '@lakehouse/delta';
 import { type SilverTick } from '@lakehouse/domain';
 import { type DeltaLake, type InMemoryLake, type SilverTickRow, type TableDefinition } from '@lakehouse/lake';
 import { type Table } from 'apache-arrow';
+import { utcDateOf } from '@lakehouse/lake';
 import { column, int64Values, numberAt, stringAt } from './arrow-columns';
+import { type ReplayPlan } from './symbol-book';
 
 /** Reads `silver.ticks` for what MERGE and the change feed cannot answer: the tail a restart rebuilds from. */
 export abstract class SilverReader {
   /**
-   * Per symbol, its last `perSymbol` applied (`on_time`) ticks in arrival order, oldest first, plus every applied
-   * tick at the symbol's latest event time. Only rows with `bronze_version < beforeBronzeVersion` when given.
+   * Per symbol, the applied (`on_time`) ticks the plan names, in arrival order, oldest first: its last `plan.ticks`,
+   * every tick within the plan's lookback of its latest event time plus `ticksBeforeLookback` before those, and
+   * every tick at its latest event time. Only rows with `bronze_version < beforeBronzeVersion` when given.
    */
   abstract trailingApplied(
-    perSymbol: number,
+    plan: ReplayPlan,
     beforeBronzeVersion?: bigint,
   ): Promise<Map<string, SilverTick[]>>;
 }
@@ -52,9 +55,8 @@ export class DeltaSilverReader extends SilverReader {
     super();
   }
 
-  async trailingApplied(perSymbol: number, beforeBronzeVersion?: bigint): Promise<Map<string, SilverTick[]>> {
-    if (!Number.isInteger(perSymbol) || perSymbol < 1)
-      throw new RangeError('perSymbol must be a positive integer');
+  async trailingApplied(plan: ReplayPlan, beforeBronzeVersion?: bigint): Promise<Map<string, SilverTick[]>> {
+    assertPlan(plan);
     const session = SqlSession.create();
     await session.register('silver', await this.lake.handle(this.table));
     const where =
@@ -64,20 +66,31 @@ export class DeltaSilverReader extends SilverReader {
     // symbol and date (no sort), and read only the dates from the earliest one some symbol's tail reaches back to.
     const from = earliestTailDate(
       await session.sql(
-        `SELECT symbol, event_date, COUNT(*) AS n FROM silver WHERE ${where} GROUP BY symbol, event_date`,
+        `SELECT symbol, event_date, COUNT(*) AS n, MAX(CAST(event_time AS BIGINT)) AS last_us
+         FROM silver WHERE ${where} GROUP BY symbol, event_date`,
       ),
-      perSymbol,
+      plan,
     );
     if (from === undefined) return new Map();
+    // In arrival order the ticks within the lookback are a symbol's last `recent` ones.
+    const lookback = plan.lookback;
+    const recent =
+      lookback === null
+        ? '0'
+        : `SUM(CASE WHEN event_time_us >= last_us - ${lookback.lookbackUs.toString()} THEN 1 ELSE 0 END) OVER (PARTITION BY symbol)`;
     const result = await session.sql(
-      `SELECT event_id, symbol, CAST(event_time AS BIGINT) AS event_time_us, price, volume, bronze_version, bronze_seq
+      `SELECT event_id, symbol, event_time_us, price, volume, bronze_version, bronze_seq
        FROM (
-         SELECT event_id, symbol, event_time, price, volume, bronze_version, bronze_seq,
-           ROW_NUMBER() OVER (PARTITION BY symbol ORDER BY bronze_version DESC, bronze_seq DESC) AS rn,
-           MAX(event_time) OVER (PARTITION BY symbol) AS last_time
-         FROM silver WHERE ${where} AND event_date >= '${from}'
+         SELECT ranked.*, ${recent} AS recent
+         FROM (
+           SELECT event_id, symbol, CAST(event_time AS BIGINT) AS event_time_us, price, volume, bronze_version,
+             bronze_seq,
+             ROW_NUMBER() OVER (PARTITION BY symbol ORDER BY bronze_version DESC, bronze_seq DESC) AS rn,
+             MAX(CAST(event_time AS BIGINT)) OVER (PARTITION BY symbol) AS last_us
+           FROM silver WHERE ${where} AND event_date >= '${from}'
+         ) ranked
        ) tail
-       WHERE rn <= ${perSymbol} OR event_time = last_time`,
+       WHERE rn <= ${plan.ticks} OR rn <= recent + ${lookback?.ticksBeforeLookback ?? 0} OR event_time_us = last_us`,
     );
     const times = int64Values(result, 'event_time_us');
     const volumes = int64Values(result, 'volume');
@@ -104,17 +117,24 @@ export class DeltaSilverReader extends SilverReader {
   }
 }
 
+function assertPlan(plan: ReplayPlan): void {
+  if (!Number.isInteger(plan.ticks) || plan.ticks < 1)
+    throw new RangeError('plan.ticks must be a positive integer');
+}
+
 /**
  * The earliest `event_date` any symbol needs: for each symbol, walking its dates from the latest back until they hold
- * `perSymbol` rows (or run out). `undefined` when there are no rows.
+ * `plan.ticks` rows and, with a lookback, reach before the lookback's first date with `ticksBeforeLookback` rows (or
+ * run out). `undefined` when there are no rows. `counts`: symbol, event_date, n, last_us.
  */
-export function earliestTailDate(counts: Table, perSymbol: number): string | undefined {
+export function earliestTailDate(counts: Table, plan: ReplayPlan): string | undefined {
   const symbol = column(counts, 'symbol');
   const date = column(counts, 'event_date');
   const n = column(counts, 'n');
-  const bySymbol = new Map<string, { date: string; n: number }[]>();
+  const lastUs = int64Values(counts, 'last_us');
+  const bySymbol = new Map<string, { date: string; n: number; lastUs: bigint }[]>();
   for (let i = 0; i < counts.numRows; i += 1) {
-    const entry = { date: stringAt(date, i), n: numberAt(n, i) };
+    const entry = { date: stringAt(date, i), n: numberAt(n, i), lastUs: lastUs[i]! };
     const key = stringAt(symbol, i);
     const list = bySymbol.get(key);
     if (list) list.push(entry);
@@ -123,12 +143,21 @@ export function earliestTailDate(counts: Table, perSymbol: number): string | und
   let earliest: string | undefined;
   for (const dates of bySymbol.values()) {
     dates.sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
+    const windowDate =
+      plan.lookback === null ? undefined : utcDateOf(dates[0]!.lastUs - plan.lookback.lookbackUs);
     let held = 0;
+    let heldBeforeWindow = 0;
     let reach = dates[0]!.date;
     for (const d of dates) {
       reach = d.date;
       held += d.n;
-      if (held >= perSymbol) break;
+      if (windowDate !== undefined && d.date < windowDate) heldBeforeWindow += d.n;
+      const lookbackMet =
+        plan.lookback === null ||
+        (windowDate !== undefined &&
+          d.date < windowDate &&
+          heldBeforeWindow >= plan.lookback.ticksBeforeLookback);
+      if (held >= plan.ticks && lookbackMet) break;
     }
     if (earliest === undefined || reach < earliest) earliest = reach;
   }
@@ -144,7 +173,8 @@ export class InMemorySilverReader extends SilverReader {
     super();
   }
 
-  trailingApplied(perSymbol: number, beforeBronzeVersion?: bigint): Promise<Map<string, SilverTick[]>> {
+  trailingApplied(plan: ReplayPlan, beforeBronzeVersion?: bigint): Promise<Map<string, SilverTick[]>> {
+    assertPlan(plan);
     const applied = this.lake
       .rowsOf(this.table)
       .filter(
@@ -157,10 +187,16 @@ export class InMemorySilverReader extends SilverReader {
     const tails = new Map<string, SilverTick[]>();
     for (const [symbol, ticks] of all) {
       const last = ticks[ticks.length - 1]!.eventTimeUs;
-      const cut = Math.max(0, ticks.length - perSymbol);
+      let cut = ticks.length - plan.ticks;
+      if (plan.lookback !== null) {
+        const start = last - plan.lookback.lookbackUs;
+        const firstInWindow = ticks.findIndex((t) => t.eventTimeUs >= start);
+        cut = Math.min(cut, firstInWindow - plan.lookback.ticksBeforeLookback);
+      }
+      const from = Math.max(0, cut);
       tails.set(
         symbol,
-        ticks.filter((t, i) => i >= cut || t.eventTimeUs === last),
+        ticks.filter((t, i) => i >= from || t.eventTimeUs === last),
       );
     }
     return Promise.resolve(tails);

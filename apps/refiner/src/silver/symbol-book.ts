@@ -2,6 +2,7 @@ import {
   type FeatureConfig,
   type FeatureState,
   type FeatureVector,
+  horizonMicros,
   initialFeatureState,
   initialLabelTrackerState,
   type LabelDefinition,
@@ -12,6 +13,7 @@ import {
   rebuildFeatureState,
   rebuildLabelTrackerState,
   replayTicksRequired,
+  returnsNeeded,
   type SilverTick,
   stepFeatures,
   stepLabelTracker,
@@ -77,24 +79,31 @@ export function stepBook(book: SymbolBook, tick: SilverTick, model: SilverModel)
 }
 
 /**
- * How many trailing applied ticks per symbol rebuild a book exactly: enough for the features and for the label
- * tracker. A seconds horizon has no bound in ticks, so it cannot be rebuilt from Silver's tail.
- *
- * @throws RangeError for a label definition with a seconds horizon
+ * Which trailing applied ticks per symbol rebuild a book exactly: its last `ticks` ticks (features, and the label
+ * tracker of a ticks horizon), and for a seconds horizon also every tick within `lookbackUs` of the symbol's latest
+ * (the events still waiting) plus `ticksBeforeLookback` ticks before them (the σ window of the oldest waiting one).
  */
-export function replayTicksNeeded(model: SilverModel): number {
+export interface ReplayPlan {
+  readonly ticks: number;
+  readonly lookback: { readonly lookbackUs: bigint; readonly ticksBeforeLookback: number } | null;
+}
+
+export function replayPlan(model: SilverModel): ReplayPlan {
+  const features = replayTicksRequired(model.features);
   const labels = labelReplayTicksRequired(model.labels);
-  if (labels === null) {
-    throw new RangeError(
-      'a seconds label horizon cannot be rebuilt from trailing ticks; use a ticks horizon',
-    );
-  }
-  return Math.max(replayTicksRequired(model.features), labels);
+  const { horizon } = model.labels;
+  return {
+    ticks: Math.max(features, labels ?? 0),
+    lookback:
+      horizon.kind === 'seconds'
+        ? { lookbackUs: horizonMicros(horizon.seconds), ticksBeforeLookback: returnsNeeded(model.labels) + 1 }
+        : null,
+  };
 }
 
 /**
- * A book rebuilt from a symbol's trailing applied ticks in arrival order (at least {@link replayTicksNeeded} of
- * them, plus every tick at the latest event time), equal to the book of the uninterrupted process.
+ * A book rebuilt from a symbol's trailing applied ticks in arrival order (those {@link replayPlan} names, plus every
+ * tick at the latest event time; more are fine), equal to the book of the uninterrupted process.
  */
 export function rebuildBook(trailingApplied: readonly SilverTick[], model: SilverModel): SymbolBook {
   const features = rebuildFeatureState(trailingApplied, model.features);
