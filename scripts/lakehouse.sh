@@ -66,24 +66,47 @@ cmd_up() {
   eval "$(scripts/kafka/broker.sh start | grep '^KAFKA_BROKERS=')"
   export KAFKA_BROKERS
   export LAKE_ROOT="${LAKE_ROOT:-$LAKEHOUSE_WORK/lake}"
+  export MODEL_STORE_DIR="${MODEL_STORE_DIR:-$LAKEHOUSE_WORK/models}"
   export KAFKA_TOPIC_PARTITIONS="${KAFKA_TOPIC_PARTITIONS:-6}"
+  # The dashboard's and the API's token secret: generated once per checkout, kept out of git (.work/).
+  local secret_file="$LAKEHOUSE_WORK/publisher-auth-secret"
+  [ -s "$secret_file" ] || node -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('hex'))" >"$secret_file"
+  chmod 600 "$secret_file"
+  PUBLISHER_AUTH_SECRET="$(cat "$secret_file")"
+  export PUBLISHER_AUTH_SECRET
   for app in "${APPS[@]}"; do
     log "starting $app (log: $LAKEHOUSE_WORK/logs/$app.log)"
     nohup node --enable-source-maps "apps/$app/dist/main.js" >"$LAKEHOUSE_WORK/logs/$app.log" 2>&1 &
     echo $! >"$LAKEHOUSE_WORK/$app.pid"
   done
-  node scripts/wait-ready.mjs "${APPS[@]}"
-  log "loading the shipped sample (real SPX/IXIC daily prices) into bronze.ticks"
-  node apps/ingestor/dist/cli.js load data/sample/ticks.ndjson
+  # The predictor is ready only once a model is promoted; the others now.
+  node scripts/wait-ready.mjs ingestor refiner publisher maintainer
+  if [ ! -f "$LAKEHOUSE_WORK/sample-loaded" ]; then
+    log "loading the shipped sample (real SPX/IXIC daily prices, 1999–2018) into bronze.ticks"
+    node apps/ingestor/dist/cli.js load data/sample/ticks.ndjson
+    touch "$LAKEHOUSE_WORK/sample-loaded"
+  fi
+  log "waiting for the refiner to bring it into silver.ticks"
+  node scripts/wait-silver.mjs
+  local promoted
+  promoted="$(node apps/predictor/dist/cli.js models promoted 2>/dev/null || true)"
+  if [ -z "$promoted" ] || [ "$promoted" = "(none)" ]; then
+    log "no model promoted yet: training the GRU on silver.ticks (a few minutes; log: $LAKEHOUSE_WORK/logs/train.log)"
+    node apps/predictor/dist/cli.js train --symbols SPX,IXIC --from 1999-01-01T00:00:00Z \
+      --to 2019-01-01T00:00:00Z --epochs "${TRAIN_EPOCHS:-3}" --promote >"$LAKEHOUSE_WORK/logs/train.log" 2>&1
+  fi
+  node scripts/wait-ready.mjs predictor
   log "starting a live synthetic feed into ticks.raw (log: $LAKEHOUSE_WORK/logs/feed.log)"
   nohup node apps/ingestor/dist/cli.js feed synthetic --rate "${FEED_RATE:-200}" --seed 7 \
     >"$LAKEHOUSE_WORK/logs/feed.log" 2>&1 &
   echo $! >"$LAKEHOUSE_WORK/feed.pid"
-  local api="http://127.0.0.1:${PUBLISHER_PORT:-3004}"
+  local api="http://127.0.0.1:${PUBLISHER_PORT:-3004}" token
+  token="$(node apps/publisher/dist/cli.js token --sub dashboard --ttl 12h)"
   log "all services are up and ticks are flowing."
-  log "  latest signals:  $api/api/signals?symbol=AAPL"
+  log "  dashboard:       $api/?token=$token"
+  log "  API (OpenAPI):   $api/api/docs   (Authorization: Bearer <the token above>)"
   log "  metrics:         http://127.0.0.1:3001/metrics (ingestor) … :3005 (maintainer)"
-  log "  lake:            $LAKE_ROOT"
+  log "  lake:            $LAKE_ROOT    models: $MODEL_STORE_DIR"
   log "stop with ./lakehouse down"
 }
 
