@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } fro
 import { cpus, homedir, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from '../lib/stats.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -34,11 +35,6 @@ const step = (cmd, args) =>
   );
 const node = (...args) => step(process.execPath, [join(HERE, 'delta-bench.mjs'), ...args.map(String)]);
 const python = (...args) => step(PYTHON, [join(HERE, 'baseline.py'), ...args.map(String)]);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 const work = mkdtempSync(join(tmpdir(), 'delta-bench-'));
 const samples = { append: { node: [], python: [] }, merge: { node: [], python: [] } };

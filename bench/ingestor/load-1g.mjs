@@ -11,6 +11,7 @@ import { once } from 'node:events';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { median } from '../lib/stats.mjs';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const require = createRequire(join(ROOT, 'apps', 'ingestor', 'package.json'));
@@ -56,11 +57,6 @@ const builds = [['current', join(ROOT, 'apps/ingestor/dist/cli.js')]];
 if (process.env.BASELINE_CLI) builds.unshift(['baseline', process.env.BASELINE_CLI]);
 const extra = (process.env.LOAD_ARGS ?? '').split(' ').filter(Boolean);
 const samples = [];
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 for (let run = 0; run < RUNS; run++) {
   for (const [build, cli] of builds) {

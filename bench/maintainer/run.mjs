@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from '../lib/stats.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -28,11 +29,6 @@ const FIRST_US = 1_767_225_600_000_000n; // 2026-01-01
 const INVALID_EVERY = 100; // 1 % of ticks have a non-positive price and go to silver.quarantine
 const SILVER = lake.silverTicksTable(domain.featureNames(domain.DEFAULT_FEATURE_CONFIG));
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const seconds = async (fn) => {
   const t = process.hrtime.bigint();
   const value = await fn();

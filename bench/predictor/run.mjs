@@ -6,9 +6,10 @@
 //      RATE (2000 events/s for the latency run), LATENCY_SECONDS (10); no KAFKA_BROKERS = no latency run.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { machineInfo, median } from '../lib/stats.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -33,19 +34,8 @@ const step = (script, args) =>
       .filter((line) => !line.startsWith('{"time"'))
       .at(-1),
   );
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
-const machine = {
-  cpu: cpus()[0]?.model,
-  cores: cpus().length,
-  memoryGiB: Math.round(totalmem() / 2 ** 30),
-  node: process.version,
-  loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
-};
+const machine = machineInfo();
 const throughput = [];
 const latency = [];
 const cases = RUNTIMES.flatMap((runtime) => BATCHES.map((batch) => ({ runtime, batch })));

@@ -185,11 +185,7 @@ export class LatencyHistogram {
   }
 }
 
-export const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+export { median } from '../lib/stats.mjs';
 
 /**
  * Percentile upper bounds (ms) of a Prometheus histogram in a /metrics text, summed over its label sets:
