@@ -116,6 +116,25 @@ describe('RefinerService (Bronze → Silver, exactly once)', () => {
     assert.ok(outcomes.every((o) => o.labelVersion === 'labels-test' && o.silverVersion === '1'));
   });
 
+  it('splits a large chunk’s records into produce requests under 768 KiB, in order', async () => {
+    const k = await kit();
+    const ticks = series('META', 4000);
+    await k.bronze(ticks);
+    const sizes: number[] = [];
+    const original = k.producer.sendBatch.bind(k.producer);
+    k.producer.sendBatch = (batch) => {
+      sizes.push(batch.flatMap((t) => t.messages).reduce((n, m) => n + m.value.length + 4, 0));
+      return original(batch);
+    };
+    await k.refiner().catchUp();
+    assert.ok(sizes.length >= 2, `${sizes.length} requests`);
+    assert.ok(sizes.every((n) => n <= 768 * 1024));
+    assert.deepEqual(
+      k.refined().map((r) => r.eventId),
+      ticks.map(idOf),
+    );
+  });
+
   it('stores a late tick flagged without features, publishes it once, and leaves later features untouched', async () => {
     const k = await kit();
     const ticks = series('TSLA', 6);

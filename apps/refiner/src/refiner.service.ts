@@ -255,16 +255,30 @@ export class RefinerService {
     }
   }
 
+  /**
+   * Encodes and sends the records request by request, so at most one request's worth of encoded records (a window
+   * makes each ~4 KB) is alive at a time, not a whole chunk's.
+   */
   private async publish(
     events: readonly RefinedEvent[],
     outcomes: readonly RefinedOutcome[],
     silverVersion: bigint,
   ): Promise<void> {
     if (!this.options.publish) return;
+    for (const request of requests(this.records(events, outcomes, silverVersion))) {
+      await this.producer.sendBatch(request);
+    }
+  }
+
+  /** `ticks.refined` records in event order, then `ticks.outcomes` records in emission order, encoded lazily. */
+  private *records(
+    events: readonly RefinedEvent[],
+    outcomes: readonly RefinedOutcome[],
+    silverVersion: bigint,
+  ): Generator<{ readonly topic: string; readonly message: OutboundMessage }> {
     const featureVersion = this.options.model.features.version;
-    const refined = events.map(({ row, sequence }): OutboundMessage => ({
-      key: row.symbol,
-      value: encodeRefinedTick({
+    for (const { row, sequence } of events) {
+      const value = encodeRefinedTick({
         schemaVersion: 1,
         eventId: row.eventId,
         symbol: row.symbol,
@@ -275,9 +289,10 @@ export class RefinerService {
         silverVersion,
         featureVersion: row.featureVersion ?? featureVersion,
         window: sequence === null ? null : toModelWindow(sequence),
-      }),
-    }));
-    const realized = outcomes.map(({ symbol, outcome }): OutboundMessage => {
+      });
+      yield { topic: REFINER_TOPICS.output, message: { key: row.symbol, value } };
+    }
+    for (const { symbol, outcome } of outcomes) {
       const record: TickOutcome = {
         schemaVersion: TICK_OUTCOME_SCHEMA_VERSION,
         eventId: outcome.eventId,
@@ -290,13 +305,7 @@ export class RefinerService {
         labelVersion: outcome.labelVersion,
         silverVersion: silverVersion.toString(),
       };
-      return { key: symbol, value: encodeJson(record) };
-    });
-    for (const request of requests([
-      { topic: REFINER_TOPICS.output, messages: refined },
-      { topic: REFINER_TOPICS.outcomes, messages: realized },
-    ])) {
-      await this.producer.sendBatch(request);
+      yield { topic: REFINER_TOPICS.outcomes, message: { key: symbol, value: encodeJson(record) } };
     }
   }
 
@@ -329,27 +338,23 @@ function codeOf(error: unknown): string {
   return typeof code === 'string' ? code : 'UNKNOWN';
 }
 
-/** Splits messages into produce requests of at most {@link MAX_REQUEST_BYTES}, keeping each topic's order. */
-function requests(batch: readonly TopicMessages[]): TopicMessages[][] {
-  const out: TopicMessages[][] = [];
-  let current: TopicMessages[] = [];
+/** Groups records into produce requests of at most {@link MAX_REQUEST_BYTES}, keeping their order. */
+function* requests(
+  records: Iterable<{ readonly topic: string; readonly message: OutboundMessage }>,
+): Generator<TopicMessages[]> {
+  let current: { topic: string; messages: OutboundMessage[] }[] = [];
   let bytes = 0;
-  for (const { topic, messages } of batch) {
-    let slice: OutboundMessage[] = [];
-    for (const message of messages) {
-      const size = message.value.length + (message.key?.length ?? 0);
-      if (bytes + size > MAX_REQUEST_BYTES && bytes > 0) {
-        if (slice.length > 0) current.push({ topic, messages: slice });
-        out.push(current);
-        current = [];
-        slice = [];
-        bytes = 0;
-      }
-      slice.push(message);
-      bytes += size;
+  for (const { topic, message } of records) {
+    const size = message.value.length + (message.key?.length ?? 0);
+    if (bytes + size > MAX_REQUEST_BYTES && bytes > 0) {
+      yield current;
+      current = [];
+      bytes = 0;
     }
-    if (slice.length > 0) current.push({ topic, messages: slice });
+    const last = current[current.length - 1];
+    if (last?.topic === topic) last.messages.push(message);
+    else current.push({ topic, messages: [message] });
+    bytes += size;
   }
-  if (current.length > 0) out.push(current);
-  return out;
+  if (current.length > 0) yield current;
 }
