@@ -1,14 +1,14 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderKustomization } from './render';
 import { containerEnv } from './container-env';
 import { PIPELINE_APPS } from './app-config.reader';
 import { REPO_ROOT } from './repo-paths';
-import { assembleRuntime, requireBrokers, runInTree, ServiceProcess } from './service-process';
-import type { K8sObject } from './k8s-object';
+import { assembleRuntime, requireBrokers, runInTree, runJobScript, ServiceProcess } from './service-process';
+import { asArray, containersOf, podTemplate, type K8sObject } from './k8s-object';
 
 // Each service booted from the tree its image would hold (docker/assemble-runtime.sh, as the Dockerfile runs it:
 // production dependencies of its workspace only, built dist/, no sources or specs), read-only, as an unprivileged
@@ -47,7 +47,22 @@ function trainedModelStore(objects: readonly K8sObject[], tree: string, root: st
     root,
   );
   assert.match(output, /"msg":"trained".*"promoted":true/, output.slice(-2000));
+  checkPromoteJob(objects, tree, root, store);
   return store;
+}
+
+/** The predictor-promote CronJob's own script: refuses without PROMOTE_VERSION, promotes the version it names. */
+function checkPromoteJob(objects: readonly K8sObject[], tree: string, root: string, store: string): void {
+  const job = find(objects, 'CronJob', 'predictor-promote');
+  const script = asArray(containersOf(podTemplate(job) ?? {})[0]?.['command'])[2];
+  assert.equal(typeof script, 'string');
+  const env = { ...containerEnv(objects, job), MODEL_STORE_DIR: store };
+  assert.throws(() => runJobScript(tree, script as string, env, root), /set PROMOTE_VERSION/);
+  const [version] = readdirSync(join(store, 'versions'));
+  assert.ok(version);
+  const output = runJobScript(tree, script as string, { ...env, PROMOTE_VERSION: version }, root);
+  assert.match(output, new RegExp(`promoted ${version}`));
+  assert.match(output, new RegExp(`^${version}\\t.*\\*$`, 'm'), 'models list marks it promoted');
 }
 
 describe('each service boots from its image layout with the manifests’ environment', () => {
