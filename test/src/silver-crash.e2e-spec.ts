@@ -22,7 +22,7 @@ const KILLS = 6;
 const SEND_BATCH = 2_000;
 const SEND_EVERY_MS = 300;
 /** After a restarted refiner first commits, it is killed within this long: mid-pass, not during start-up. */
-const KILL_WITHIN_MS = 1_500;
+const KILL_WITHIN_MS = 5_000;
 const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOG', 'META', 'TSLA', 'JPM', 'XOM', 'KO'];
 const SEED = 20261126;
 const READY_TIMEOUT_MS = 90_000;
