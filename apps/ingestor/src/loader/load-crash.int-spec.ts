@@ -15,10 +15,12 @@ const RECORDS = 240_000;
 /** Every BAD_EVERY-th record is malformed: rejects must survive the kills exactly once too. */
 const BAD_EVERY = 9_973;
 const KILLS = 5;
-/** Small commits, so that the file takes many of them and a kill lands mid-file. */
-const COMMIT_RECORDS = '8000';
+/** Small commits (60 for the file), so that however fast the loader runs, every kill lands mid-file. */
+const COMMIT_RECORDS = '4000';
 const SEED = 20261126;
-const KILL_DELAY_MAX_MS = 400;
+/** Each run is killed once it has made 1–4 commits of its own, then 0–30 ms later: mid-commit or between two. */
+const MAX_COMMITS_BEFORE_KILL = 4;
+const KILL_JITTER_MS = 30;
 const PROGRESS_TIMEOUT_MS = 120_000;
 const FIRST_TICK_MS = Date.UTC(2026, 0, 5, 14, 30);
 
@@ -86,25 +88,26 @@ describe('the batch loader killed with -9 mid-file', { timeout: 600_000 }, () =>
     for (let kill = 0; kill < KILLS; kill++) {
       const before = await commitsIn(lake);
       const load = startLoad(lake, file);
-      // Wait for this run's own progress (a commit past where the last one stopped), then kill at a random moment.
+      // Wait for this run's own progress (commits past where the last one stopped), then kill at a random moment.
+      const target = before + 1 + Math.floor(random() * MAX_COMMITS_BEFORE_KILL);
       const deadline = Date.now() + PROGRESS_TIMEOUT_MS;
       let finished = false;
-      while ((await commitsIn(lake)) <= before + 1) {
+      while ((await commitsIn(lake)) < target) {
         if (load.child.exitCode !== null) {
           finished = true;
           break;
         }
         assert.ok(Date.now() < deadline, `no commit within ${PROGRESS_TIMEOUT_MS} ms:\n${load.output()}`);
-        await sleep(20);
+        await sleep(5);
       }
       if (finished) break;
-      await sleep(Math.floor(random() * KILL_DELAY_MAX_MS));
+      await sleep(Math.floor(random() * KILL_JITTER_MS));
       load.child.kill('SIGKILL');
       const [code, signal] = await load.exited;
       if (signal === 'SIGKILL') killedMidFile += 1;
       else assert.equal(code, 0, load.output());
     }
-    assert.ok(killedMidFile >= 3, `only ${killedMidFile} of ${KILLS} kills landed mid-file`);
+    assert.equal(killedMidFile, KILLS, `only ${killedMidFile} of ${KILLS} kills landed mid-file`);
 
     const last = startLoad(lake, file);
     const [code] = await last.exited;
