@@ -219,8 +219,16 @@ describe(
         new RegExp(`version ${versionA}`),
       );
 
-      // The same point by time: versionA's commit instant, to the millisecond, in the as-of input (UTC).
-      const committedAt = await publisher.commitTime(versionA);
+      // The same point by time, in the as-of input (UTC, to the millisecond). Delta resolves a timestamp by the commit
+      // files' modification times, which fall a little after the commit timestamps the history reports; so the
+      // instant just before the NEXT version's commit began is inside versionA (its file was written by then: the
+      // batches land seconds apart), while versionA's own history timestamp can fall before its file.
+      const committedAt = new Date(Date.parse(await publisher.commitTime(versionA + 1)) - 1).toISOString();
+      assert.equal(
+        await publisher.versionAsOf(committedAt),
+        versionA,
+        `the API reads version ${versionA} as of ${committedAt}`,
+      );
       await tab.page.locator('#asof-input').fill(committedAt.replace(/Z$/, ''));
       await tab.page.locator('#asof-apply').click();
       await tab.until(

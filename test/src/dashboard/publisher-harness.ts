@@ -174,6 +174,14 @@ export class PublisherHarness {
     return (await response.json()) as GoldPage;
   }
 
+  /** The gold.predictions version the API reads `asOf` an instant (what the page's as-of picker asks for). */
+  async versionAsOf(asOf: string): Promise<number> {
+    const url = `${this.app.url}/api/gold/predictions?limit=1&asOf=${encodeURIComponent(asOf)}`;
+    const response = await fetch(url, { headers: { Authorization: `Bearer ${this.token}` } });
+    if (!response.ok) throw new Error(`asOf ${asOf}: ${response.status} ${await response.text()}`);
+    return Number(((await response.json()) as { tableVersion: number | string }).tableVersion);
+  }
+
   /** gold.predictions' commit time of `version` (ISO-8601), from the table history API. */
   async commitTime(version: number): Promise<string> {
     const response = await fetch(`${this.app.url}/api/tables/gold.predictions/history?limit=1000`, {
