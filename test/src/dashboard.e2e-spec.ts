@@ -25,6 +25,8 @@ const events = (from: number, count: number, symbol = SYMBOL): TestEvent[] =>
 // Batch A lands in Gold (version `versionA`), then A's outcomes, then batch B; batch C arrives while the page is open.
 const BATCH_A = events(0, 6);
 const BATCH_B = events(6, 6);
+/** How long the test waits after version A before the next Gold commit can start. */
+const QUIET_AFTER_A_MS = 1_000;
 const BATCH_C = events(12, 9);
 const OTHER = events(0, 3, OTHER_SYMBOL);
 /** A's realized jumps: its even events. */
@@ -57,6 +59,8 @@ describe(
       versionA = await publisher.goldVersionWhere('batch A in Gold', SYMBOL, (rows) =>
         BATCH_A.every((e) => rows.has(e.eventId)),
       );
+      // A quiet stretch after version A, so an instant inside it is unambiguous for the as-of check.
+      await new Promise((r) => setTimeout(r, QUIET_AFTER_A_MS));
       await publisher.publishOutcomes(BATCH_A, realizedJump);
       await publisher.goldVersionWhere('A resolved in Gold', SYMBOL, (rows) =>
         BATCH_A.every((e) => rows.get(e.eventId)?.actualLabel === realizedJump(e)),
@@ -219,11 +223,13 @@ describe(
         new RegExp(`version ${versionA}`),
       );
 
-      // The same point by time, in the as-of input (UTC, to the millisecond). Delta resolves a timestamp by the commit
-      // files' modification times, which fall a little after the commit timestamps the history reports; so the
-      // instant just before the NEXT version's commit began is inside versionA (its file was written by then: the
-      // batches land seconds apart), while versionA's own history timestamp can fall before its file.
-      const committedAt = new Date(Date.parse(await publisher.commitTime(versionA + 1)) - 1).toISOString();
+      // The same point by time, in the as-of input (UTC, to the millisecond): halfway between version A's commit and
+      // the next one, at least QUIET_AFTER_A_MS apart. Not A's own history timestamp: Delta resolves `asOf` by
+      // commit-file times, which differ from the history's commit-info timestamps by a few milliseconds either way.
+      const [fromMs, toMs] = await Promise.all(
+        [versionA, versionA + 1].map(async (v) => Date.parse(await publisher.commitTime(v))),
+      );
+      const committedAt = new Date(Math.round((fromMs! + toMs!) / 2)).toISOString();
       assert.equal(
         await publisher.versionAsOf(committedAt),
         versionA,
