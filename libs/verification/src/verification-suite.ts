@@ -59,13 +59,11 @@ export async function runVerification(options: VerificationOptions): Promise<Che
   ];
 
   if (wanted.has('duplicate_event_ids')) {
-    for (const [ref, table] of keyed) {
-      results.push(
-        table === undefined
-          ? skippedResult('duplicate_event_ids', ref.name, 'table does not exist yet')
-          : await checkDuplicateEventIds(ref, table, sampleLimit),
-      );
-    }
+    results.push(
+      ...(await perTable('duplicate_event_ids', keyed, (ref, table) =>
+        checkDuplicateEventIds(ref, table, sampleLimit),
+      )),
+    );
   }
   if (wanted.has('null_keys')) {
     const all: ReadonlyArray<readonly [TableRef, DeltaTable | undefined]> = [
@@ -74,22 +72,16 @@ export async function runVerification(options: VerificationOptions): Promise<Che
       [layout.silverQuarantine, silverQuarantine],
       [layout.goldPredictions, gold],
     ];
-    for (const [ref, table] of all) {
-      results.push(
-        table === undefined
-          ? skippedResult('null_keys', ref.name, 'table does not exist yet')
-          : await checkNullKeys(ref, table, KEY_COLUMNS[ref.name] ?? ['event_id']),
-      );
-    }
+    results.push(
+      ...(await perTable('null_keys', all, (ref, table) =>
+        checkNullKeys(ref, table, KEY_COLUMNS[ref.name] ?? ['event_id']),
+      )),
+    );
   }
   if (wanted.has('valid_prices')) {
-    for (const [ref, table] of keyed) {
-      results.push(
-        table === undefined
-          ? skippedResult('valid_prices', ref.name, 'table does not exist yet')
-          : await checkValidPrices(ref, table, sampleLimit),
-      );
-    }
+    results.push(
+      ...(await perTable('valid_prices', keyed, (ref, table) => checkValidPrices(ref, table, sampleLimit))),
+    );
   }
   if (wanted.has('bronze_silver_accounting')) {
     const name = `${layout.bronzeTicks.name}→${layout.silverTicks.name}`;
@@ -141,13 +133,24 @@ export async function runVerification(options: VerificationOptions): Promise<Che
       [layout.silverQuarantine, silverQuarantine],
       [layout.goldPredictions, gold],
     ];
-    for (const [ref, table] of all) {
-      results.push(
-        table === undefined
-          ? skippedResult('time_travel', ref.name, 'table does not exist yet')
-          : await checkTimeTravel(ref.name, table),
-      );
-    }
+    results.push(...(await perTable('time_travel', all, (ref, table) => checkTimeTravel(ref.name, table))));
+  }
+  return results;
+}
+
+/** One check over several tables, in order; a table that does not exist yet is skipped, not failed. */
+async function perTable(
+  check: CheckName,
+  tables: ReadonlyArray<readonly [TableRef, DeltaTable | undefined]>,
+  run: (ref: TableRef, table: DeltaTable) => Promise<CheckResult>,
+): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const [ref, table] of tables) {
+    results.push(
+      table === undefined
+        ? skippedResult(check, ref.name, 'table does not exist yet')
+        : await run(ref, table),
+    );
   }
   return results;
 }
