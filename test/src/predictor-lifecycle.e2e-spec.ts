@@ -59,7 +59,6 @@ function ticks(batch: number): RefinedTick[] {
         Array.from({ length: FEATURES }, (_, f) => Math.sin(n + t * 0.3 + f) * 0.01),
       );
       return {
-        schemaVersion: 1 as const,
         eventId: createHash('sha256').update(`${symbol}-${n}`).digest('hex'),
         symbol,
         eventTimeUs: 1_704_207_600_000_000n + BigInt(n) * 1_000_000n,

@@ -1,7 +1,7 @@
 import {
   DeadLetterPort,
   type DeadLetter,
-  decodeRefinedTick,
+  decodeRefinedTicks,
   deadLetterOf,
   type RecordBatch,
 } from '@lakehouse/bus';
@@ -12,8 +12,9 @@ import { PREDICTOR_TOPICS } from './config/predictor.config';
 import { MONOTONIC_MS, type MonotonicMs, type PredictorInput, PredictorService } from './predictor.service';
 
 /**
- * The Kafka edge of the predictor: decodes each `ticks.refined` record; an undecodable one is dead-lettered with
- * its original bytes and still answered with a reject record, so nothing disappears silently.
+ * The Kafka edge of the predictor: decodes each `ticks.refined` record into its events (a record carries a run of
+ * one symbol's events); an undecodable record is dead-lettered with its original bytes and still answered with a
+ * reject record, so nothing disappears silently.
  */
 @Controller()
 export class PredictorConsumer {
@@ -31,7 +32,7 @@ export class PredictorConsumer {
     const letters: DeadLetter[] = [];
     for (const record of batch.records) {
       try {
-        inputs.push({ kind: 'tick', tick: decodeRefinedTick(record.value) });
+        for (const tick of decodeRefinedTicks(record.value)) inputs.push({ kind: 'tick', tick });
       } catch (error) {
         const reason = errorMessage(error);
         inputs.push({ kind: 'undecodable', symbol: record.key?.toString('utf8') ?? null, reason });

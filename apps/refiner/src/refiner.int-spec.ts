@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  decodeRefinedTick,
+  decodeRefinedTicks,
   encodeJson,
   KafkaBatchTransport,
   Namespace,
@@ -112,7 +112,7 @@ describe('the refiner app on a real broker and Delta tables', { timeout: 180_000
     });
     await consumer.run({
       eachMessage: ({ topic, message }) => {
-        if (topic === namespace.wire(TOPICS.ticksRefined)) refined.push(decodeRefinedTick(message.value));
+        if (topic === namespace.wire(TOPICS.ticksRefined)) refined.push(...decodeRefinedTicks(message.value));
         else outcomes.push(tickOutcomeSchema.parse(JSON.parse(message.value?.toString() ?? 'null')));
         return Promise.resolve();
       },

@@ -1,11 +1,10 @@
 import {
   encodeJson,
-  encodeRefinedTick,
   MessageProducer,
   type OutboundMessage,
+  refinedTickRecords,
   TICK_OUTCOME_SCHEMA_VERSION,
   type TickOutcome,
-  toModelWindow,
   type TopicMessages,
 } from '@lakehouse/bus';
 import { BRONZE_TICKS, Lake } from '@lakehouse/lake';
@@ -256,8 +255,8 @@ export class RefinerService {
   }
 
   /**
-   * Encodes and sends the records request by request, so at most one request's worth of encoded records (a window
-   * makes each ~4 KB) is alive at a time, not a whole chunk's.
+   * Encodes and sends the records request by request, so at most one request's worth of encoded records is alive
+   * at a time, not a whole chunk's.
    */
   private async publish(
     events: readonly RefinedEvent[],
@@ -270,27 +269,28 @@ export class RefinerService {
     }
   }
 
-  /** `ticks.refined` records in event order, then `ticks.outcomes` records in emission order, encoded lazily. */
+  /**
+   * `ticks.refined` records (per symbol, in event order, windows packed: see the contract), then `ticks.outcomes`
+   * records in emission order, encoded lazily.
+   */
   private *records(
     events: readonly RefinedEvent[],
     outcomes: readonly RefinedOutcome[],
     silverVersion: bigint,
   ): Generator<{ readonly topic: string; readonly message: OutboundMessage }> {
     const featureVersion = this.options.model.features.version;
-    for (const { row, sequence } of events) {
-      const value = encodeRefinedTick({
-        schemaVersion: 1,
-        eventId: row.eventId,
-        symbol: row.symbol,
-        eventTimeUs: row.eventTimeUs,
-        price: row.price,
-        volume: Number(row.volume),
-        tradeId: row.tradeId,
-        silverVersion,
-        featureVersion: row.featureVersion ?? featureVersion,
-        window: sequence === null ? null : toModelWindow(sequence),
-      });
-      yield { topic: REFINER_TOPICS.output, message: { key: row.symbol, value } };
+    const drafts = events.map(({ row, sequence }) => ({
+      eventId: row.eventId,
+      symbol: row.symbol,
+      eventTimeUs: row.eventTimeUs,
+      price: row.price,
+      volume: Number(row.volume),
+      tradeId: row.tradeId,
+      featureVersion: row.featureVersion ?? featureVersion,
+      window: sequence,
+    }));
+    for (const message of refinedTickRecords(drafts, silverVersion)) {
+      yield { topic: REFINER_TOPICS.output, message };
     }
     for (const { symbol, outcome } of outcomes) {
       const record: TickOutcome = {

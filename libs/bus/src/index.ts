@@ -52,17 +52,22 @@ export {
 } from './contracts/lake-commit.contract';
 export {
   type ModelWindow,
-  decodeWindowValues,
-  encodeWindowValues,
+  decodeFloat32Le,
+  encodeFloat32Le,
   toModelWindow,
 } from './contracts/model-window.codec';
 export {
-  REFINED_TICK_SCHEMA_VERSION,
-  decodeRefinedTick,
+  MAX_EVENTS_PER_REFINED_RECORD,
+  REFINED_TICKS_SCHEMA_VERSION,
+  decodeRefinedTicks,
+  draftOf,
   encodeRefinedTick,
-  refinedTickWireSchema,
+  refinedTickRecords,
+  refinedTicksWireSchema,
   type RefinedTick,
-  type RefinedTickWire,
+  type RefinedTickDraft,
+  type RefinedTicksRecord,
+  type RefinedTicksWire,
 } from './contracts/refined-tick.contract';
 export {
   TICK_OUTCOME_SCHEMA_VERSION,

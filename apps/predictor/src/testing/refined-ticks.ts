@@ -29,7 +29,6 @@ export function refinedTick(
 ): RefinedTick {
   const symbol = options.symbol ?? 'SPX';
   return {
-    schemaVersion: 1,
     eventId: testEventId(`${symbol}-${n}`),
     symbol,
     eventTimeUs: BASE_US + BigInt(n) * SECOND_US,

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { decodeRefinedTick, encodeRefinedTick, toModelWindow } from '@lakehouse/bus';
+import { decodeRefinedTicks, type RefinedTickDraft, refinedTickRecords } from '@lakehouse/bus';
 import {
   type FeatureConfig,
   type FeatureState,
@@ -183,27 +183,30 @@ describe('SilverTrainingDataSource on a Delta silver.ticks', () => {
     const ticks = await collect(source, 'BBB');
     const trained = buildLabeledSequences(new Map([['BBB', ticks]]), FEATURES, LABEL);
 
-    // The stream: the refiner's state over the arriving ticks, the window through toModelWindow and the wire.
-    const shipped = new Map<string, Float32Array>();
+    // The stream: the refiner's state over the arriving ticks, packed and sent as the refiner sends them.
+    const drafts: RefinedTickDraft[] = [];
     let state = initialFeatureState();
-    for (const tick of series.get('BBB')!) {
+    for (const [n, tick] of series.get('BBB')!.entries()) {
       const step = stepFeatures(state, tick, FEATURES);
       state = step.state;
       const sequence = modelSequence(state, FEATURES);
       if (step.kind !== 'applied' || sequence === null) continue;
-      const wire = encodeRefinedTick({
-        schemaVersion: 1,
-        eventId: 'a'.repeat(64),
+      drafts.push({
+        eventId: n.toString(16).padStart(64, '0'),
         symbol: 'BBB',
         eventTimeUs: tick.eventTimeUs,
         price: tick.price,
         volume: tick.volume,
         tradeId: null,
-        silverVersion: 2n,
         featureVersion: FEATURES.version,
-        window: toModelWindow(sequence),
+        window: sequence,
       });
-      shipped.set(tick.eventTimeUs.toString(), decodeRefinedTick(wire).window!.values);
+    }
+    const shipped = new Map<string, Float32Array>();
+    for (const record of refinedTickRecords(drafts, 2n)) {
+      for (const tick of decodeRefinedTicks(record.value)) {
+        shipped.set(tick.eventTimeUs.toString(), tick.window!.values);
+      }
     }
     const size = trained.timesteps * trained.features;
     assert.ok(trained.count > 100);

@@ -5,7 +5,7 @@ import {
   DeadLetterPort,
   deadLetterOf,
   decodeJson,
-  decodeRefinedTick,
+  decodeRefinedTicks,
   type RecordBatch,
   signalRecordSchema,
   tickOutcomeSchema,
@@ -78,10 +78,11 @@ export class GoldWriterService {
     const touched = new Map<string, TouchedMinute>();
     const rejected: DeadLetter[] = [];
     for (const record of fresh) {
-      const tick = this.decode(record, rejected, decodeRefinedTick);
-      if (tick === undefined) continue;
-      const minuteStartUs = minuteStartOf(tick.eventTimeUs);
-      touched.set(`${tick.symbol}|${minuteStartUs}`, { symbol: tick.symbol, minuteStartUs });
+      const ticks = this.decode(record, rejected, decodeRefinedTicks);
+      for (const tick of ticks ?? []) {
+        const minuteStartUs = minuteStartOf(tick.eventTimeUs);
+        touched.set(`${tick.symbol}|${minuteStartUs}`, { symbol: tick.symbol, minuteStartUs });
+      }
     }
     if (rejected.length > 0) await this.deadLetters.send(rejected);
     const started = performance.now();

@@ -1,7 +1,7 @@
 import {
   InMemoryMessageProducer,
   TOPICS,
-  decodeRefinedTick,
+  decodeRefinedTicks,
   type RefinedTick,
   tickOutcomeSchema,
 } from '@lakehouse/bus';
@@ -129,7 +129,7 @@ export async function kit(features = SMALL_FEATURES, labels = SMALL_LABELS): Pro
       return (await lake.append(BRONZE_TICKS, rows, [])).version;
     },
     silverRows: () => lake.rowsOf(table),
-    refined: () => producer.messages(TOPICS.ticksRefined).map((m) => decodeRefinedTick(m.value)),
+    refined: () => producer.messages(TOPICS.ticksRefined).flatMap((m) => decodeRefinedTicks(m.value)),
     outcomes: () =>
       producer
         .messages(TOPICS.ticksOutcomes)
