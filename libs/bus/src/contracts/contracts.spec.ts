@@ -183,12 +183,7 @@ describe('ticks.refined contract', () => {
       price?: number;
       events: { windowEnd: number | null; price: number }[];
       window: { rows: number; steps: number } | null;
-    } =>
-      JSON.parse(
-        refinedTickRecords(stream('SPX', 5, 3, 2), 7n)
-          .next()
-          .value!.value.toString(),
-      );
+    } => JSON.parse([...refinedTickRecords(stream('SPX', 5, 3, 2), 7n)][0]!.value.toString()) as never;
     assert.throws(() => decodeRefinedTicks(Buffer.from('{')), /not JSON/);
     assert.throws(() => decodeRefinedTicks(null), BusError);
     const negative = wire();
