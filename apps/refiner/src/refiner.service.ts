@@ -5,7 +5,6 @@ import {
   refinedTickRecords,
   TICK_OUTCOME_SCHEMA_VERSION,
   type TickOutcome,
-  type TopicMessages,
 } from '@lakehouse/bus';
 import { BRONZE_TICKS, Lake } from '@lakehouse/lake';
 import { Clock, CodedError, errorMessage } from '@lakehouse/platform';
@@ -48,8 +47,6 @@ export interface CatchUpSummary {
   readonly quarantined: number;
 }
 
-/** Produce requests stay under this many bytes, so no partition's record batch nears Kafka's 1 MB limit. */
-const MAX_REQUEST_BYTES = 768 * 1024;
 const MICROS_PER_MILLI = 1000n;
 const MICROS_PER_SECOND = 1e6;
 
@@ -254,30 +251,21 @@ export class RefinerService {
     }
   }
 
-  /**
-   * Encodes and sends the records request by request, so at most one request's worth of encoded records is alive
-   * at a time, not a whole chunk's.
-   */
+  /** One produce: the Kafka adapter cuts it into requests under Kafka's size limit. */
   private async publish(
     events: readonly RefinedEvent[],
     outcomes: readonly RefinedOutcome[],
     silverVersion: bigint,
   ): Promise<void> {
     if (!this.options.publish) return;
-    for (const request of requests(this.records(events, outcomes, silverVersion))) {
-      await this.producer.sendBatch(request);
-    }
+    await this.producer.sendBatch([
+      { topic: REFINER_TOPICS.output, messages: this.refinedRecords(events, silverVersion) },
+      { topic: REFINER_TOPICS.outcomes, messages: outcomes.map(outcomeRecord(silverVersion)) },
+    ]);
   }
 
-  /**
-   * `ticks.refined` records (per symbol, in event order, windows packed: see the contract), then `ticks.outcomes`
-   * records in emission order, encoded lazily.
-   */
-  private *records(
-    events: readonly RefinedEvent[],
-    outcomes: readonly RefinedOutcome[],
-    silverVersion: bigint,
-  ): Generator<{ readonly topic: string; readonly message: OutboundMessage }> {
+  /** `ticks.refined` records: per symbol, in event order, windows packed (see the contract). */
+  private refinedRecords(events: readonly RefinedEvent[], silverVersion: bigint): OutboundMessage[] {
     const featureVersion = this.options.model.features.version;
     const drafts = events.map(({ row, sequence }) => ({
       eventId: row.eventId,
@@ -289,29 +277,31 @@ export class RefinerService {
       featureVersion: row.featureVersion ?? featureVersion,
       window: sequence,
     }));
-    for (const message of refinedTickRecords(drafts, silverVersion)) {
-      yield { topic: REFINER_TOPICS.output, message };
-    }
-    for (const { symbol, outcome } of outcomes) {
-      const record: TickOutcome = {
-        schemaVersion: TICK_OUTCOME_SCHEMA_VERSION,
-        eventId: outcome.eventId,
-        symbol,
-        eventTimeUs: outcome.eventTimeUs.toString(),
-        horizonEventId: outcome.horizonEventId,
-        realizedReturn: outcome.realizedReturn,
-        threshold: outcome.threshold,
-        label: outcome.label,
-        labelVersion: outcome.labelVersion,
-        silverVersion: silverVersion.toString(),
-      };
-      yield { topic: REFINER_TOPICS.outcomes, message: { key: symbol, value: encodeJson(record) } };
-    }
+    return [...refinedTickRecords(drafts, silverVersion)];
   }
 
   private nowUs(): bigint {
     return BigInt(this.clock.now().getTime()) * MICROS_PER_MILLI;
   }
+}
+
+/** A `ticks.outcomes` record (key = symbol). */
+function outcomeRecord(silverVersion: bigint): (o: RefinedOutcome) => OutboundMessage {
+  return ({ symbol, outcome }) => {
+    const record: TickOutcome = {
+      schemaVersion: TICK_OUTCOME_SCHEMA_VERSION,
+      eventId: outcome.eventId,
+      symbol,
+      eventTimeUs: outcome.eventTimeUs.toString(),
+      horizonEventId: outcome.horizonEventId,
+      realizedReturn: outcome.realizedReturn,
+      threshold: outcome.threshold,
+      label: outcome.label,
+      labelVersion: outcome.labelVersion,
+      silverVersion: silverVersion.toString(),
+    };
+    return { key: symbol, value: encodeJson(record) };
+  };
 }
 
 /** The span of the next chunk: halved after an oversized chunk, doubled after a small one, within the bounds. */
@@ -336,25 +326,4 @@ export class RefinerStateError extends CodedError<'REFINER_STATE_DIVERGED'> {
 function codeOf(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'UNKNOWN';
-}
-
-/** Groups records into produce requests of at most {@link MAX_REQUEST_BYTES}, keeping their order. */
-function* requests(
-  records: Iterable<{ readonly topic: string; readonly message: OutboundMessage }>,
-): Generator<TopicMessages[]> {
-  let current: { topic: string; messages: OutboundMessage[] }[] = [];
-  let bytes = 0;
-  for (const { topic, message } of records) {
-    const size = message.value.length + (message.key?.length ?? 0);
-    if (bytes + size > MAX_REQUEST_BYTES && bytes > 0) {
-      yield current;
-      current = [];
-      bytes = 0;
-    }
-    const last = current[current.length - 1];
-    if (last?.topic === topic) last.messages.push(message);
-    else current.push({ topic, messages: [message] });
-    bytes += size;
-  }
-  if (current.length > 0) yield current;
 }

@@ -50,3 +50,28 @@ export function batchIdOf(topic: string, partition: number, firstOffset: string,
 export function topicPartitionKey(topic: string, partition: number): string {
   return `${topic}/${partition}`;
 }
+
+/**
+ * Cuts a produce into requests of at most `maxBytes` of keys and values, in order (one record larger than that
+ * goes alone). Kafka refuses a partition's record batch above the broker's `message.max.bytes` (1 MB by default),
+ * so a stage may hand the producer any number of records and the adapter sends them request by request.
+ */
+export function* requestsOf(batch: readonly TopicMessages[], maxBytes: number): Generator<TopicMessages[]> {
+  let current: { topic: string; messages: OutboundMessage[] }[] = [];
+  let bytes = 0;
+  for (const { topic, messages } of batch) {
+    for (const message of messages) {
+      const size = message.value.length + (message.key?.length ?? 0);
+      if (bytes + size > maxBytes && bytes > 0) {
+        yield current;
+        current = [];
+        bytes = 0;
+      }
+      const last = current[current.length - 1];
+      if (last?.topic === topic) last.messages.push(message);
+      else current.push({ topic, messages: [message] });
+      bytes += size;
+    }
+  }
+  if (current.length > 0) yield current;
+}

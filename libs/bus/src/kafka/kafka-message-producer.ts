@@ -4,15 +4,18 @@ import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { BUS_OPTIONS, BusOptions, Namespace } from '../bus-options';
 import { BusError } from '../bus-error';
 import { MessageProducer } from '../ports/message-producer.port';
-import { OutboundMessage, TopicMessages } from '../records';
+import { OutboundMessage, requestsOf, TopicMessages } from '../records';
 import { KAFKA_CLIENT } from './kafka-client';
 
 /** acks=all is what the idempotent producer requires. */
 const ACKS_ALL = -1;
+/** Keys and values per produce request, at most: every partition's record batch stays under Kafka's 1 MB. */
+const MAX_REQUEST_BYTES = 768 * 1024;
 
 /**
  * The idempotent kafkajs producer: `idempotent: true` with one in-flight request, so retries neither duplicate nor
- * reorder. Sends are tracked so that shutdown waits for every pending acknowledgement before disconnecting.
+ * reorder. A large send goes out as consecutive requests of at most {@link MAX_REQUEST_BYTES}. Sends are tracked
+ * so that shutdown waits for every pending acknowledgement before disconnecting.
  */
 @Injectable()
 export class KafkaMessageProducer extends MessageProducer implements OnModuleInit, OnApplicationShutdown {
@@ -73,13 +76,7 @@ export class KafkaMessageProducer extends MessageProducer implements OnModuleIni
     if (this.closing || !this.started) {
       throw new BusError('BUS_NOT_CONNECTED', 'producer is not started or is shutting down');
     }
-    const sending = this.producer.sendBatch({
-      acks: ACKS_ALL,
-      topicMessages: topicMessages.map((t) => ({
-        topic: this.namespace.wire(t.topic),
-        messages: t.messages.map(toKafkaMessage),
-      })),
-    });
+    const sending = this.sendRequests(topicMessages);
     this.inFlight.add(sending);
     try {
       await sending;
@@ -90,6 +87,18 @@ export class KafkaMessageProducer extends MessageProducer implements OnModuleIni
       this.inFlight.delete(sending);
     }
     for (const t of topicMessages) this.metrics.recordsProduced.inc({ topic: t.topic }, t.messages.length);
+  }
+
+  private async sendRequests(batch: readonly TopicMessages[]): Promise<void> {
+    for (const request of requestsOf(batch, MAX_REQUEST_BYTES)) {
+      await this.producer.sendBatch({
+        acks: ACKS_ALL,
+        topicMessages: request.map((t) => ({
+          topic: this.namespace.wire(t.topic),
+          messages: t.messages.map(toKafkaMessage),
+        })),
+      });
+    }
   }
 
   isConnected(): boolean {
