@@ -37,6 +37,8 @@ export {
   type TransactionSnapshot,
 } from './lake.port';
 export {
+  APPLIED_LATE_STATUSES,
+  LATE_STATUSES,
   type LateStatus,
   SILVER_QUARANTINE,
   type SilverRejectRow,

@@ -36,6 +36,21 @@ import { silverRowsOf } from './silver-rows';
  * - Publishing to `ticks.refined` / `ticks.outcomes` happens after the commit, so a crash in between loses the
  *   produce: on start the refiner replays the produce of the last Silver commit (see {@link resume}).
  *   Downstream consumers therefore see a record at least once and dedupe by `eventId`.
+ *
+ * The late repair (`late-repair.ts`, issue #5) is the only other writer of `silver.ticks`, and stays exactly once:
+ * - It changes rows only by MERGE on the same keys and partition literals, `whenMatched: update` of the status and
+ *   feature columns, `whenNotMatched: ignore` ({@link REPAIR_MERGE}): it never inserts, so the row set — and every
+ *   invariant above — is untouched; only `late` rows become `repaired` and features change.
+ * - Its commit carries the txn `refiner:bronze.ticks` at the position already stored, with `readVersion`: a refiner
+ *   commit in between (or a second repair) makes it fail with COMMIT_CONFLICT, and after it the refiner's own next
+ *   commit is checked from the repair's version. So a repair and a refine never interleave on stale reads.
+ * - What it writes is a function of Silver's rows alone (the late rows and the applied rows around them, re-stepped
+ *   in replay order), and a `repaired` row is never re-stepped as late. So a retry after a conflict or a kill -9
+ *   recomputes the same values from whatever committed, and a second run finds nothing to do: the same table.
+ * - Its outcome re-emits go out before its commit (a crash in between re-emits them on the retry; Gold upserts by
+ *   `eventId`). A repair commit holds no inserts, so {@link resume} steps back over it — and stops there: the insert
+ *   commit before a repair was published before the repair ran, and replaying its pre-repair outcomes would undo
+ *   the repair's re-emits in Gold.
  */
 
 /** The app id of the refiner's position in `silver.ticks` and `silver.quarantine`. */
@@ -55,6 +70,19 @@ export const SILVER_MERGE: MergeSpec = {
   whenMatched: 'ignore',
   whenNotMatched: 'insert',
 };
+
+/**
+ * The late repair's MERGE: same keys and partition pruning as {@link SILVER_MERGE}; updates only what a repair
+ * changes, never inserts.
+ */
+export function repairMerge(featureNames: readonly string[]): MergeSpec {
+  return {
+    keys: SILVER_MERGE.keys,
+    partitionColumn: 'event_date',
+    whenMatched: { update: ['late_status', 'feature_version', ...featureNames.map((n) => `f_${n}`)] },
+    whenNotMatched: 'ignore',
+  };
+}
 
 /** How far back {@link SilverExactlyOnce.resume} looks for the last commit that inserted rows. */
 const LAST_COMMIT_SEARCH = 20n;
@@ -81,8 +109,16 @@ export interface SilverCommit {
   readonly quarantined: number;
 }
 
+export interface RepairCommit {
+  /** The new `silver.ticks` version; `undefined` when there was nothing to update. */
+  readonly version: bigint | undefined;
+  readonly updated: number;
+}
+
 export class SilverExactlyOnce {
   private silverReadVersion: bigint | undefined;
+  /** The Bronze position stored in (or, after a MERGE that inserted nothing, covered by) `silver.ticks`. */
+  private silverPosition: bigint | undefined;
   private quarantineReadVersion: bigint | undefined;
   private quarantinePosition: bigint | undefined;
 
@@ -97,6 +133,11 @@ export class SilverExactlyOnce {
     await this.lake.ensureTable(SILVER_QUARANTINE);
   }
 
+  /** The `silver.ticks` version the next commit is checked from (`undefined` before {@link resume}). */
+  readVersion(): bigint | undefined {
+    return this.silverReadVersion;
+  }
+
   /** Reads both positions from the tables' logs and the rows of the last commit that inserted any. */
   async resume(): Promise<SilverResume> {
     const silver = await this.lake.transactionVersions(this.table, [SILVER_APP_ID]);
@@ -104,21 +145,25 @@ export class SilverExactlyOnce {
     this.silverReadVersion = silver.readVersion;
     this.quarantineReadVersion = quarantine.readVersion;
     this.quarantinePosition = quarantine.versions.get(SILVER_APP_ID);
+    this.silverPosition = silver.versions.get(SILVER_APP_ID);
     return {
-      position: silver.versions.get(SILVER_APP_ID),
+      position: this.silverPosition,
       lastCommit: await this.lastCommit(silver.readVersion),
     };
   }
 
   private async lastCommit(latest: bigint | undefined): Promise<SilverResume['lastCommit']> {
     if (latest === undefined) return undefined;
-    // Maintenance commits (OPTIMIZE) add no change rows: step back over them.
+    // Maintenance commits (OPTIMIZE) add no change rows: step back over them. A repair commit (updates only) means
+    // the insert commit before it was published already: nothing to replay.
     for (let version = latest; version > 0n && version > latest - LAST_COMMIT_SEARCH; version -= 1n) {
-      const rows = silverRowsOf(
-        await this.lake.changes(this.table, version - 1n, version),
-        this.featureNames,
-      );
+      const changes = await this.lake.changes(this.table, version - 1n, version);
+      const rows = silverRowsOf(changes, this.featureNames);
       if (rows.length > 0) return { version, rows };
+      const changeType = changes.getChild('_change_type');
+      for (let i = 0; changeType !== null && i < changes.numRows; i += 1) {
+        if (changeType.get(i) === 'update_postimage') return undefined;
+      }
     }
     return undefined;
   }
@@ -142,6 +187,7 @@ export class SilverExactlyOnce {
       // Delta makes no commit for a MERGE that inserts nothing (and returns the current version); the fake does.
       if (readVersion === undefined || outcome.version > readVersion)
         this.silverReadVersion = outcome.version;
+      this.silverPosition = chunk.lastBronzeVersion;
       if (outcome.inserted === 0) return { version: undefined, insertedIds: new Set(), quarantined };
       const insertedIds =
         outcome.inserted === chunk.rows.length
@@ -157,6 +203,39 @@ export class SilverExactlyOnce {
       this.silverReadVersion = undefined;
       this.quarantineReadVersion = undefined;
       this.quarantinePosition = undefined;
+      this.silverPosition = undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Commits the late repair's updated rows (unique by event id, each already in `silver.ticks`): one MERGE-update
+   * with the stored position as its txn and the cached `readVersion`, so it conflicts with any commit since the
+   * last {@link resume} or {@link commit}. Call {@link resume} first in a fresh process. On failure the cached
+   * read version is dropped, as for {@link commit}.
+   */
+  async commitRepair(rows: readonly SilverTickRow[]): Promise<RepairCommit> {
+    if (rows.length === 0) return { version: undefined, updated: 0 };
+    const position = this.silverPosition;
+    const readVersion = this.silverReadVersion;
+    if (position === undefined || readVersion === undefined) {
+      throw new Error('late repair before resume: silver.ticks holds no refiner position yet');
+    }
+    try {
+      const outcome = await this.lake.merge(
+        this.table,
+        rows,
+        repairMerge(this.featureNames),
+        [{ appId: SILVER_APP_ID, version: position }],
+        { readVersion },
+      );
+      if (outcome.version > readVersion) this.silverReadVersion = outcome.version;
+      return { version: outcome.updated === 0 ? undefined : outcome.version, updated: outcome.updated };
+    } catch (error) {
+      this.silverReadVersion = undefined;
+      this.quarantineReadVersion = undefined;
+      this.quarantinePosition = undefined;
+      this.silverPosition = undefined;
       throw error;
     }
   }

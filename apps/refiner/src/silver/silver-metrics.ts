@@ -17,6 +17,8 @@ export class SilverMetrics {
   readonly position: Gauge;
   readonly freshness: Histogram;
   readonly replayedOnStart: Counter;
+  readonly lateRepaired: Counter<'kind'>;
+  readonly lateRepairOutcomes: Counter;
 
   constructor(metrics: PipelineMetrics) {
     this.bronzeRows = metrics.register(
@@ -84,6 +86,21 @@ export class SilverMetrics {
       new Counter({
         name: 'silver_replayed_on_start_total',
         help: 'Records of the last Silver commit published again on start (at-least-once)',
+        registers: [],
+      }),
+    );
+    this.lateRepaired = metrics.register(
+      new Counter({
+        name: 'silver_late_repaired_rows_total',
+        help: 'Rows the late repair updated: late ticks applied in event-time order (kind=late), later rows whose features changed (kind=recomputed)',
+        labelNames: ['kind'],
+        registers: [],
+      }),
+    );
+    this.lateRepairOutcomes = metrics.register(
+      new Counter({
+        name: 'silver_late_repair_outcomes_total',
+        help: 'Outcomes the late repair changed or added, handed over for re-emission to ticks.outcomes',
         registers: [],
       }),
     );

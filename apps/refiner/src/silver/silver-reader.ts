@@ -1,15 +1,27 @@
 import { SqlSession } from '@lakehouse/delta';
 import { type SilverTick } from '@lakehouse/domain';
-import { type DeltaLake, type InMemoryLake, type SilverTickRow, type TableDefinition } from '@lakehouse/lake';
+import {
+  APPLIED_LATE_STATUSES,
+  type DeltaLake,
+  type InMemoryLake,
+  type SilverTickRow,
+  type TableDefinition,
+} from '@lakehouse/lake';
 import { type Table } from 'apache-arrow';
 import { utcDateOf } from '@lakehouse/lake';
 import { column, int64Values, numberAt, stringAt } from './arrow-columns';
+import { type RepairInput, replayOrder, warmupOf } from './late-repair.plan';
+import { silverRowsOf } from './silver-rows';
 import { type ReplayPlan } from './symbol-book';
 
-/** Reads `silver.ticks` for what MERGE and the change feed cannot answer: the tail a restart rebuilds from. */
+/**
+ * Reads `silver.ticks` for what MERGE and the change feed cannot answer: the tail a restart rebuilds from, and what
+ * the late repair re-steps.
+ */
 export abstract class SilverReader {
   /**
-   * Per symbol, the applied (`on_time`) ticks the plan names, in arrival order, oldest first: its last `plan.ticks`,
+   * Per symbol, the applied (`on_time` and `repaired`) ticks the plan names, in replay order (event time, ties by
+   * Bronze version and sequence; for on-time ticks that is arrival order), oldest first: its last `plan.ticks`,
    * every tick within the plan's lookback of its latest event time plus `ticksBeforeLookback` before those, and
    * every tick at its latest event time. Only rows with `bronze_version < beforeBronzeVersion` when given.
    */
@@ -17,6 +29,22 @@ export abstract class SilverReader {
     plan: ReplayPlan,
     beforeBronzeVersion?: bigint,
   ): Promise<Map<string, SilverTick[]>>;
+
+  /** Per symbol with unrepaired `late` rows (among `symbols` when given), the earliest such event time. */
+  abstract lateSymbols(symbols?: ReadonlySet<string>): Promise<Map<string, bigint>>;
+
+  /**
+   * One symbol's rows for the late repair: the applied rows before `fromUs` that rebuild its book (the plan's
+   * warm-up, see `warmupOf`), and every row at or after `fromUs`.
+   */
+  abstract repairInput(symbol: string, fromUs: bigint, plan: ReplayPlan): Promise<RepairInput>;
+}
+
+/** `late_status IN ('on_time', 'repaired')`: the ticks applied to the features. */
+const APPLIED_SQL = `late_status IN (${APPLIED_LATE_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+
+function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
 }
 
 interface Ranked extends SilverTick {
@@ -24,12 +52,8 @@ interface Ranked extends SilverTick {
   readonly bronzeSeq: bigint;
 }
 
-function groupInArrivalOrder(ticks: readonly Ranked[]): Map<string, SilverTick[]> {
-  const sorted = [...ticks].sort(
-    (a, b) =>
-      (a.bronzeVersion < b.bronzeVersion ? -1 : a.bronzeVersion > b.bronzeVersion ? 1 : 0) ||
-      (a.bronzeSeq < b.bronzeSeq ? -1 : a.bronzeSeq > b.bronzeSeq ? 1 : 0),
-  );
+function groupInReplayOrder(ticks: readonly Ranked[]): Map<string, SilverTick[]> {
+  const sorted = [...ticks].sort(replayOrder);
   const bySymbol = new Map<string, SilverTick[]>();
   for (const t of sorted) {
     const tick: SilverTick = {
@@ -60,9 +84,9 @@ export class DeltaSilverReader extends SilverReader {
     const session = SqlSession.create();
     await session.register('silver', await this.lake.handle(this.table));
     const where =
-      "late_status = 'on_time'" +
+      APPLIED_SQL +
       (beforeBronzeVersion === undefined ? '' : ` AND bronze_version < ${beforeBronzeVersion.toString()}`);
-    // Applied ticks of a symbol arrive in event-time order, so its tail lies in its latest dates: count rows per
+    // A symbol's applied ticks in replay order are in event-time order, so its tail lies in its latest dates: count rows per
     // symbol and date (no sort), and read only the dates from the earliest one some symbol's tail reaches back to.
     const from = earliestTailDate(
       await session.sql(
@@ -72,7 +96,7 @@ export class DeltaSilverReader extends SilverReader {
       plan,
     );
     if (from === undefined) return new Map();
-    // In arrival order the ticks within the lookback are a symbol's last `recent` ones.
+    // In replay order the ticks within the lookback are a symbol's last `recent` ones.
     const lookback = plan.lookback;
     const recent =
       lookback === null
@@ -85,7 +109,7 @@ export class DeltaSilverReader extends SilverReader {
          FROM (
            SELECT event_id, symbol, CAST(event_time AS BIGINT) AS event_time_us, price, volume, bronze_version,
              bronze_seq,
-             ROW_NUMBER() OVER (PARTITION BY symbol ORDER BY bronze_version DESC, bronze_seq DESC) AS rn,
+             ROW_NUMBER() OVER (PARTITION BY symbol ORDER BY event_time DESC, bronze_version DESC, bronze_seq DESC) AS rn,
              MAX(CAST(event_time AS BIGINT)) OVER (PARTITION BY symbol) AS last_us
            FROM silver WHERE ${where} AND event_date >= '${from}'
          ) ranked
@@ -113,7 +137,60 @@ export class DeltaSilverReader extends SilverReader {
         bronzeSeq: seqs[i]!,
       });
     }
-    return groupInArrivalOrder(ticks);
+    return groupInReplayOrder(ticks);
+  }
+
+  async lateSymbols(symbols?: ReadonlySet<string>): Promise<Map<string, bigint>> {
+    if (symbols !== undefined && symbols.size === 0) return new Map();
+    const session = SqlSession.create();
+    await session.register('silver', await this.lake.handle(this.table));
+    const among = symbols === undefined ? '' : ` AND symbol IN (${[...symbols].map(sqlString).join(', ')})`;
+    const result = await session.sql(
+      `SELECT symbol, MIN(CAST(event_time AS BIGINT)) AS from_us FROM silver
+       WHERE late_status = 'late'${among} GROUP BY symbol`,
+    );
+    const symbol = column(result, 'symbol');
+    const fromUs = int64Values(result, 'from_us');
+    return new Map(Array.from({ length: result.numRows }, (_, i) => [stringAt(symbol, i), fromUs[i]!]));
+  }
+
+  async repairInput(symbol: string, fromUs: bigint, plan: ReplayPlan): Promise<RepairInput> {
+    assertPlan(plan);
+    const session = SqlSession.create();
+    await session.register('silver', await this.lake.handle(this.table));
+    const names = this.featureNames();
+    const fromDate = sqlString(utcDateOf(fromUs));
+    const ofSymbol = `symbol = ${sqlString(symbol)}`;
+    const before = `${ofSymbol} AND ${APPLIED_SQL} AND event_date <= ${fromDate} AND CAST(event_time AS BIGINT) < ${fromUs.toString()}`;
+    // The warm-up's dates, as a restart finds them: from the latest back until they hold the plan's rows.
+    const warmupFrom = earliestTailDate(
+      await session.sql(
+        `SELECT symbol, event_date, COUNT(*) AS n, MAX(CAST(event_time AS BIGINT)) AS last_us
+         FROM silver WHERE ${before} GROUP BY symbol, event_date`,
+      ),
+      plan,
+    );
+    const warmup =
+      warmupFrom === undefined
+        ? []
+        : silverRowsOf(
+            await session.sql(
+              `SELECT * FROM silver WHERE ${before} AND event_date >= ${sqlString(warmupFrom)}`,
+            ),
+            names,
+          );
+    const rows = silverRowsOf(
+      await session.sql(
+        `SELECT * FROM silver WHERE ${ofSymbol} AND event_date >= ${fromDate} AND CAST(event_time AS BIGINT) >= ${fromUs.toString()}`,
+      ),
+      names,
+    );
+    return { symbol, warmup: warmupOf(warmup.sort(replayOrder), plan), rows };
+  }
+
+  /** The feature columns' names, from the table definition (`f_<name>`). */
+  private featureNames(): string[] {
+    return this.table.columns.filter((c) => c.name.startsWith('f_')).map((c) => c.name.slice(2));
   }
 }
 
@@ -179,26 +256,36 @@ export class InMemorySilverReader extends SilverReader {
       .rowsOf(this.table)
       .filter(
         (r) =>
-          r.lateStatus === 'on_time' &&
+          APPLIED_LATE_STATUSES.includes(r.lateStatus) &&
           (beforeBronzeVersion === undefined || r.bronzeVersion < beforeBronzeVersion),
       )
       .map((r): Ranked => ({ ...r, volume: Number(r.volume) }));
-    const all = groupInArrivalOrder(applied);
+    const all = groupInReplayOrder(applied);
     const tails = new Map<string, SilverTick[]>();
-    for (const [symbol, ticks] of all) {
-      const last = ticks[ticks.length - 1]!.eventTimeUs;
-      let cut = ticks.length - plan.ticks;
-      if (plan.lookback !== null) {
-        const start = last - plan.lookback.lookbackUs;
-        const firstInWindow = ticks.findIndex((t) => t.eventTimeUs >= start);
-        cut = Math.min(cut, firstInWindow - plan.lookback.ticksBeforeLookback);
-      }
-      const from = Math.max(0, cut);
-      tails.set(
-        symbol,
-        ticks.filter((t, i) => i >= from || t.eventTimeUs === last),
-      );
-    }
+    for (const [symbol, ticks] of all) tails.set(symbol, warmupOf(ticks, plan));
     return Promise.resolve(tails);
+  }
+
+  lateSymbols(symbols?: ReadonlySet<string>): Promise<Map<string, bigint>> {
+    const earliest = new Map<string, bigint>();
+    for (const r of this.lake.rowsOf(this.table)) {
+      if (r.lateStatus !== 'late' || (symbols !== undefined && !symbols.has(r.symbol))) continue;
+      const held = earliest.get(r.symbol);
+      if (held === undefined || r.eventTimeUs < held) earliest.set(r.symbol, r.eventTimeUs);
+    }
+    return Promise.resolve(earliest);
+  }
+
+  repairInput(symbol: string, fromUs: bigint, plan: ReplayPlan): Promise<RepairInput> {
+    assertPlan(plan);
+    const ofSymbol = this.lake.rowsOf(this.table).filter((r) => r.symbol === symbol);
+    const before = ofSymbol
+      .filter((r) => APPLIED_LATE_STATUSES.includes(r.lateStatus) && r.eventTimeUs < fromUs)
+      .sort(replayOrder);
+    return Promise.resolve({
+      symbol,
+      warmup: warmupOf(before, plan),
+      rows: ofSymbol.filter((r) => r.eventTimeUs >= fromUs),
+    });
   }
 }

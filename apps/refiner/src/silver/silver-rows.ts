@@ -1,8 +1,6 @@
-import { type LateStatus, type SilverTickRow } from '@lakehouse/lake';
+import { LATE_STATUSES, type LateStatus, type SilverTickRow } from '@lakehouse/lake';
 import { type Table } from 'apache-arrow';
 import { column, int64Values, nullableStringAt, numberAt, stringAt } from './arrow-columns';
-
-const LATE_STATUSES: readonly string[] = ['on_time', 'late', 'expired'] satisfies LateStatus[];
 
 /**
  * `silver.ticks` rows read back from Arrow (a change feed or a query), in arrival order: Bronze version, then
@@ -29,7 +27,8 @@ export function silverRowsOf(table: Table, featureNames: readonly string[]): Sil
   for (let i = 0; i < table.numRows; i += 1) {
     if (changeType !== null && changeType.get(i) !== 'insert') continue;
     const status = stringAt(lateStatus, i);
-    if (!LATE_STATUSES.includes(status)) throw new Error(`row ${i}: unknown late_status ${status}`);
+    if (!(LATE_STATUSES as readonly string[]).includes(status))
+      throw new Error(`row ${i}: unknown late_status ${status}`);
     const version = nullableStringAt(featureVersion, i);
     rows.push({
       eventId: stringAt(eventId, i),

@@ -2,8 +2,20 @@ import { type FeatureVector } from '@lakehouse/domain';
 import { type ColumnSpec } from '../columnar-builder';
 import { RETENTION_PROPERTIES, type TableDefinition, utcDateOf } from '../table-definition';
 
-/** How a Silver tick stands against its symbol's feature watermark (see the domain's late-tick policy). */
-export type LateStatus = 'on_time' | 'late' | 'expired';
+/**
+ * How a Silver tick stands against its symbol's feature watermark (see the domain's late-tick policy): `on_time`
+ * (applied on arrival), `late` (within the allowed lateness, stored without features until the late repair),
+ * `repaired` (a late tick the repair has applied in event-time order: it has features now), `expired` (beyond the
+ * allowed lateness, never applied). `repaired` was added with the late repair (issue #5); the column stays utf8,
+ * so the physical schema is unchanged and older tables read as before.
+ */
+export type LateStatus = 'on_time' | 'late' | 'repaired' | 'expired';
+
+/** Every {@link LateStatus}, for readers that check the column. */
+export const LATE_STATUSES: readonly LateStatus[] = ['on_time', 'late', 'repaired', 'expired'];
+
+/** The statuses of ticks applied to the features, in event-time order: a rebuild replays these. */
+export const APPLIED_LATE_STATUSES: readonly LateStatus[] = ['on_time', 'repaired'];
 
 export interface SilverTickRow {
   readonly eventId: string;
@@ -23,7 +35,7 @@ export interface SilverTickRow {
    */
   readonly bronzeSeq: bigint;
   readonly lateStatus: LateStatus;
-  /** Null for a late or expired tick until a backfill computes them. */
+  /** Null for a `late` or `expired` tick; a `repaired` one has them (computed in event-time order). */
   readonly featureVersion: string | null;
   readonly features: FeatureVector | null;
   readonly refinedTimeUs: bigint;
