@@ -23,6 +23,7 @@ import { SilverMetrics } from '../silver/silver-metrics';
 import { DeltaSilverReader } from '../silver/silver-reader';
 import { silverRowsOf } from '../silver/silver-rows';
 import { runBackfill } from './backfill.command';
+import { runRepairLate } from './repair-late.command';
 import { runVerify } from './verify.command';
 
 Logger.overrideLogger(false);
@@ -102,6 +103,8 @@ describe('refiner backfill and verify', () => {
       if (i % 2 === 1) await refiner().catchUp();
     }
     await refiner().catchUp();
+    // As the live refiner's own repair would: the late tick applied in event-time order.
+    assert.equal(await runRepairLate([], { LAKE_ROOT: live }, () => undefined), 0);
   });
 
   after(async () => {
@@ -114,9 +117,10 @@ describe('refiner backfill and verify', () => {
     const lines: string[] = [];
     const code = await runBackfill(['--target', target, '--json'], { LAKE_ROOT: live }, (l) => lines.push(l));
     assert.equal(code, 0);
-    const summary = JSON.parse(lines[0]!) as { inserted: number; quarantined: number };
+    const summary = JSON.parse(lines[0]!) as { inserted: number; quarantined: number; lateRepaired: number };
     assert.equal(summary.inserted, SYMBOLS.length * TICKS_PER_SYMBOL + 1);
     assert.equal(summary.quarantined, 2);
+    assert.equal(summary.lateRepaired, 1);
     const [rebuilt, original] = [await silverOf(new DeltaLake(target)), await silverOf(liveLake)];
     assert.equal(original.rows.length, summary.inserted);
     assert.deepEqual(rebuilt.rows, original.rows);
