@@ -46,10 +46,16 @@ export async function freePort() {
   return port;
 }
 
-/** Starts `apps/<stage>/dist/main.js` and waits for /health/ready. stderr is kept for the error message. */
+/**
+ * Starts `apps/<stage>/dist/main.js` and waits for /health/ready. stderr is kept for the error message.
+ * PROFILE_DIR=<dir>: each stage writes a V8 CPU profile to <dir>/<stage>/ when it exits.
+ */
 export async function startApp(stage, env, readyTimeoutMs = 60_000) {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'apps', stage, 'dist', 'main.js')], {
+  const profile = process.env.PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.PROFILE_DIR, stage)}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, join(ROOT, 'apps', stage, 'dist', 'main.js')], {
     cwd: ROOT,
     env: { ...process.env, ...env, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],

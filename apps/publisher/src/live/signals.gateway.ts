@@ -10,6 +10,7 @@ import {
 import { type Namespace, type Socket } from 'socket.io';
 import { AuthError, TokenVerifier } from '../auth/token-verifier';
 import { PublisherMetrics } from '../metrics/publisher-metrics';
+import { coalesceWrites } from './coalesced-writes';
 import { type LiveEvent, SignalHub } from './signal-hub';
 import { ALL_ROOM, roomOf, type SubscribeAck, subscribeSchema } from './subscribe.schema';
 
@@ -72,6 +73,7 @@ export class SignalsGateway
 
   handleConnection(socket: Socket): void {
     this.metrics.connectedClients.inc();
+    coalesceWrites(socket.conn);
     socket.on('subscribe', (payload: unknown, ack: unknown) => {
       const answer = this.subscribe(socket, payload);
       if (typeof ack === 'function') (ack as (a: SubscribeAck) => void)(answer);
