@@ -109,4 +109,32 @@ describe('DeltaSilverReader', () => {
     );
     assert.deepEqual(tails.CCC, [all[19]!.eventId, all[20]!.eventId]);
   });
+
+  it('finds the late rows and reads what the late repair re-steps, as the in-memory reader does', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'silver-reader-late-'));
+    roots.push(root);
+    const delta = new DeltaLake(root);
+    const memory = new InMemoryLake();
+    // A repaired tick counts as applied: on day 0 at 8.5 s, between two on-time ones.
+    const all = [...rows(), { ...row('AAA', 0, 8, 'repaired'), eventTimeUs: DAY1_US + 8_500_000n }];
+    for (const lake of [delta, memory]) {
+      await lake.ensureTable(TABLE);
+      await lake.append(TABLE, all, []);
+    }
+    const readers = [new DeltaSilverReader(delta, TABLE), new InMemorySilverReader(memory, TABLE)];
+    const late = await Promise.all(readers.map((r) => r.lateSymbols()));
+    assert.deepEqual(late[0], new Map([['AAA', all[17]!.eventTimeUs]]));
+    assert.deepEqual(late[1], late[0]);
+    assert.deepEqual(await readers[0]!.lateSymbols(new Set(['BBB'])), new Map());
+    const ids = (list: readonly { eventId: string }[]) => list.map((r) => r.eventId).sort();
+    const inputs = await Promise.all(readers.map((r) => r.repairInput('AAA', all[17]!.eventTimeUs, PLAN)));
+    // The warm-up: the last 3 applied ticks before the late one, in replay order (the repaired one among them).
+    assert.deepEqual(
+      inputs[0]!.warmup.map((r) => r.eventId),
+      [all[8]!.eventId, all[22]!.eventId, all[9]!.eventId],
+    );
+    assert.deepEqual(ids(inputs[0]!.rows), ids([15, 16, 17, 18, 21].map((i) => all[i]!)));
+    assert.deepEqual(ids(inputs[1]!.warmup), ids(inputs[0]!.warmup));
+    assert.deepEqual(ids(inputs[1]!.rows), ids(inputs[0]!.rows));
+  });
 });
