@@ -216,7 +216,7 @@ describe('SilverTrainingDataSource on a Delta silver.ticks', () => {
       assert.ok(onWire, `the stream ships a window at example ${i}`);
       assert.deepEqual(
         Buffer.from(window.buffer, window.byteOffset, window.byteLength),
-        Buffer.from(onWire.buffer),
+        Buffer.from(onWire.buffer, onWire.byteOffset, onWire.byteLength),
       );
     }
     // Labels are the domain's label series over the same ticks.
