@@ -137,16 +137,18 @@ export async function startClientFleet({ url, token, clients, procs, symbols }) 
         }),
       );
       const histogram = new LatencyHistogram();
+      const toPublisher = new LatencyHistogram();
       let received = 0;
       let duplicates = 0;
       let disconnects = 0;
       for (const r of reports) {
         histogram.addSparse(r.buckets);
+        toPublisher.addSparse(r.toPublisher);
         received += r.received;
         duplicates += r.duplicates;
         disconnects += r.disconnects;
       }
-      return { histogram, received, duplicates, disconnects };
+      return { histogram, toPublisher, received, duplicates, disconnects };
     },
   };
 }

@@ -1,5 +1,6 @@
 // A child process of the publisher benchmarks: `count` socket.io clients; each `prediction` event's latency is
 // receipt time minus its eventTimeUs, which the producer set to the wall-clock time it handed the record over.
+// A second histogram splits it: publishedAt (the publisher's clock when it emitted, ms) minus eventTimeUs.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { LatencyHistogram, nowUs, ROOT } from './lib.mjs';
@@ -8,6 +9,7 @@ const { io } = createRequire(join(ROOT, 'test', 'package.json'))('socket.io-clie
 const SUBSCRIBE_TIMEOUT_MS = 30_000;
 
 const histogram = new LatencyHistogram();
+const toPublisher = new LatencyHistogram();
 /** Events with an eventTimeUs from here on are measured; earlier ones are warm-up. */
 let measureFromUs = Infinity;
 let received = 0;
@@ -32,8 +34,16 @@ process.on('message', async (message) => {
   } else if (message.type === 'report') {
     closing = true;
     for (const socket of sockets) socket.disconnect();
-    process.send({ type: 'report', buckets: histogram.sparse(), received, duplicates, disconnects }, () =>
-      process.exit(0),
+    process.send(
+      {
+        type: 'report',
+        buckets: histogram.sparse(),
+        toPublisher: toPublisher.sparse(),
+        received,
+        duplicates,
+        disconnects,
+      },
+      () => process.exit(0),
     );
   }
 });
@@ -57,6 +67,7 @@ async function start({ url, token, count, first, symbols }) {
         if (sentUs < measureFromUs) return;
         received += 1;
         histogram.add((at - sentUs) / 1000);
+        toPublisher.add(Math.max(0, Date.parse(event.publishedAt) - sentUs / 1000));
       });
       socket.on('disconnect', () => {
         if (!closing) disconnects += 1;

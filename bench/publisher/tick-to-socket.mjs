@@ -122,7 +122,7 @@ try {
   }
   progress(`${n} ticks sent; draining`);
   await sleep(DRAIN_MS);
-  const { histogram, received, duplicates, disconnects } = await fleet.report();
+  const { histogram, toPublisher, received, duplicates, disconnects } = await fleet.report();
   // Where a backlog sits: records each stage had produced by the end (whole run, warm-up included).
   const produced = {};
   for (const name of [TOPICS.ticksRaw, TOPICS.ticksRefined, TOPICS.signalsPredictions]) {
@@ -150,6 +150,12 @@ try {
       p95Ms: histogram.percentile(95),
       p99Ms: histogram.percentile(99),
       maxMs: histogram.percentile(100),
+      // The part before the socket: tick produced → the publisher emits its prediction (publishedAt, ms clock).
+      toPublisherMs: {
+        p50: toPublisher.percentile(50),
+        p95: toPublisher.percentile(95),
+        p99: toPublisher.percentile(99),
+      },
       // Over every expected delivery, the undelivered ones counted as slowest: null = not delivered by the drain's end.
       ofExpected: {
         p50Ms: histogram.percentile(50, expected),
