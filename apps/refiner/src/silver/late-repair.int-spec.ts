@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -39,6 +41,9 @@ const LATE = [20, 95, 130];
 const EXPIRED = 60;
 /** A second event at the same time as this tick, delivered 2 ticks later: late, tied with an on-time tick. */
 const TIED = 110;
+/** When the kill -9 lands after the CLI process starts: during start-up, the reads, the MERGE, or after it. */
+const KILL_AFTER_MS = [200, 400, 500, 600, 700, 800, 1000];
+const CLI = join(__dirname, '..', 'cli.js');
 
 /** One symbol's arrival order: the series with some ticks moved later. */
 function arrivals(symbol: string): TickFields[] {
@@ -294,6 +299,32 @@ describe('late repair on real Delta tables', { timeout: 300_000 }, () => {
     };
     assert.deepEqual([rerun.repaired, rerun.recomputed, rerun.silverVersion], [0, 0, null]);
     assert.equal(await side.lake.latestVersion(TABLE), version);
+  });
+
+  it('leaves the table an uninterrupted run leaves after a kill -9 of `refiner repair-late` at any point and a rerun', async () => {
+    const base = await lakeside(roots, 'kill-base');
+    for (const v of versionsOf(bySymbol)) await base.bronze(v);
+    await base.refiner().catchUp();
+    const uninterrupted = await mkdtemp(join(tmpdir(), 'late-repair-kill-ref-'));
+    roots.push(uninterrupted);
+    await cp(base.root, uninterrupted, { recursive: true });
+    assert.equal(await runRepairLate([], { LAKE_ROOT: uninterrupted }, () => undefined), 0);
+    const expected = await rowsOf(new DeltaLake(uninterrupted));
+    for (const killAfterMs of KILL_AFTER_MS) {
+      const root = await mkdtemp(join(tmpdir(), 'late-repair-kill-'));
+      roots.push(root);
+      await cp(base.root, root, { recursive: true });
+      const child = spawn(process.execPath, [CLI, 'repair-late'], {
+        env: { ...process.env, LAKE_ROOT: root },
+        stdio: 'ignore',
+      });
+      const exited = once(child, 'exit');
+      await new Promise((r) => setTimeout(r, killAfterMs));
+      child.kill('SIGKILL');
+      await exited;
+      assert.equal(await runRepairLate([], { LAKE_ROOT: root }, () => undefined), 0);
+      assert.deepEqual(await rowsOf(new DeltaLake(root)), expected, `killed after ${killAfterMs} ms`);
+    }
   });
 
   it('exits 2 with the usage on bad arguments', async () => {
