@@ -20,6 +20,10 @@ import { replayPlan, type SilverModel, type SymbolBook } from './symbol-book';
  * The live refiner runs it inside its pass loop (serialized with its commits): after a commit that stored late
  * ticks, and once after each resume. It then adopts the returned books, which equal a rebuild from the repaired
  * Silver, so its next tick steps exactly as after a restart. `refiner repair-late` runs the same code.
+ *
+ * Cost: the rows from T on of every repaired symbol are held until the commit. In the live loop T lies within the
+ * last chunk (plus the allowed lateness), so that is about a chunk; a one-off run over a Silver whose late rows go far
+ * back holds each such symbol's history after its earliest one.
  */
 
 export interface LateRepairResult {
