@@ -25,10 +25,15 @@ import type { INestApplication } from '@nestjs/common';
 import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
 import { refinerConfigSchema } from './config/refiner.config';
 import { RefinerModule } from './refiner.module';
+import { replayOrder } from './silver/late-repair.plan';
 import { bronzeRow, series } from './silver/refiner-test-kit';
+import { silverTickOf } from './silver/silver-refine';
 import { silverRowsOf } from './silver/silver-rows';
+import { initialBook, stepBook } from './silver/symbol-book';
 
 const TICKS = 120;
+/** On-time ticks after the late one in the second test: enough to close its 10-tick horizon. */
+const LATER = 12;
 const NAMES = featureNames(DEFAULT_FEATURE_CONFIG);
 const TABLE = silverTicksTable(NAMES);
 const L = DEFAULT_FEATURE_CONFIG.sequenceLength;
@@ -184,5 +189,74 @@ describe('the refiner app on a real broker and Delta tables', { timeout: 180_000
       assert.equal(o.horizonEventId, rows[at + horizon]?.eventId);
       assert.equal(o.labelVersion, DEFAULT_LABEL_DEFINITION.version);
     }
+  });
+
+  it('repairs a late tick on its own: Silver gets event-time-order features and the changed outcomes are re-emitted', async () => {
+    const lake = new DeltaLake(root);
+    const all = series('AAPL', TICKS + LATER);
+    // 1.5 s behind AAPL's latest when it arrives: late (watermark 5 s), then more on-time ticks.
+    const late = { ...all[TICKS - 2]!, timestamp: all[TICKS - 2]!.timestamp - 500, price: 150 };
+    const { version } = await lake.append(
+      BRONZE_TICKS,
+      [late, ...all.slice(TICKS)].map((t, i) => bronzeRow(t, TICKS + i)),
+      [],
+    );
+    await producer.send({
+      topic: namespace.wire(TOPICS.lakeCommits),
+      messages: [
+        {
+          key: BRONZE_TICKS.name,
+          value: encodeJson({
+            schemaVersion: 1,
+            table: BRONZE_TICKS.name,
+            version: String(version),
+            batchId: 'int-late',
+            recordCount: LATER + 1,
+            committedAt: new Date().toISOString(),
+          }),
+        },
+      ],
+    });
+    const read = async () => {
+      const session = SqlSession.create();
+      await session.register('s', await lake.handle(TABLE));
+      return silverRowsOf(await session.sql('SELECT * FROM s'), NAMES);
+    };
+    const deadline = Date.now() + 60_000;
+    let rows = await read();
+    while (!rows.some((r) => r.lateStatus === 'repaired')) {
+      if (Date.now() > deadline) throw new Error('timed out waiting for the late tick to be repaired');
+      await new Promise((r) => setTimeout(r, 200));
+      rows = await read();
+    }
+    assert.equal(rows.length, TICKS + LATER + 1);
+    assert.deepEqual(
+      rows.filter((r) => r.lateStatus !== 'on_time').map((r) => r.lateStatus),
+      ['repaired'],
+    );
+    const repairedId = rows.find((r) => r.lateStatus === 'repaired')!.eventId;
+
+    // What in-order arrival gives: the domain's step over the rows in event-time order.
+    const model = { features: DEFAULT_FEATURE_CONFIG, labels: DEFAULT_LABEL_DEFINITION };
+    let book = initialBook();
+    const expected = new Map<string, unknown>();
+    const inOrderOutcomes = new Map<string, string>();
+    for (const row of [...rows].sort(replayOrder)) {
+      const step = stepBook(book, silverTickOf(row), model);
+      assert.equal(step.kind, 'applied');
+      if (step.kind !== 'applied') continue;
+      book = step.book;
+      expected.set(row.eventId, step.values);
+      for (const o of step.outcomes) inOrderOutcomes.set(o.eventId, o.horizonEventId);
+    }
+    for (const row of rows) assert.deepEqual(row.features, expected.get(row.eventId), row.eventId);
+
+    // The repaired event's own outcome (its horizon closes among the later ticks) is emitted by the repair, and
+    // Gold's upserted view of every outcome equals in-order arrival's.
+    await eventually('the repaired event’s outcome', () =>
+      outcomes.some((o) => o.eventId === repairedId) ? true : undefined,
+    );
+    const upserted = new Map(outcomes.map((o) => [o.eventId, o.horizonEventId]));
+    assert.deepEqual([...upserted].sort(), [...inOrderOutcomes].sort());
   });
 });

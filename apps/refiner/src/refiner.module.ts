@@ -47,11 +47,10 @@ class RefinerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
 @Module({})
 export class RefinerModule {
   static register(config: RefinerConfig): DynamicModule {
-    const options: RefinerOptions = refinerOptionsOf(
-      config,
-      DEFAULT_FEATURE_CONFIG,
-      DEFAULT_LABEL_DEFINITION,
-    );
+    const options: RefinerOptions = {
+      ...refinerOptionsOf(config, DEFAULT_FEATURE_CONFIG, DEFAULT_LABEL_DEFINITION),
+      repairLate: true,
+    };
     const lake = new DeltaLake(config.LAKE_ROOT);
     const names = featureNames(options.model.features);
     const table = silverTicksTable(names);

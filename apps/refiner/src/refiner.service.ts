@@ -11,6 +11,7 @@ import { Clock, CodedError, errorMessage } from '@lakehouse/platform';
 import { Logger } from '@nestjs/common';
 import { REFINER_TOPICS } from './config/refiner.config';
 import { bronzeEntriesOf } from './silver/bronze-entries';
+import { LateRepair, lateSymbolsOf } from './silver/late-repair';
 import { SilverExactlyOnce } from './silver/silver-exactly-once';
 import { SilverMetrics } from './silver/silver-metrics';
 import { SilverReader } from './silver/silver-reader';
@@ -37,6 +38,8 @@ export interface RefinerOptions {
   readonly publish: boolean;
   /** Where to start when Silver holds no position yet: after this Bronze version (0: all of Bronze). */
   readonly startAfterVersion: bigint;
+  /** Run the late repair in the pass loop (after a commit that stored late ticks, and after each resume). */
+  readonly repairLate?: boolean;
 }
 
 export interface CatchUpSummary {
@@ -197,6 +200,7 @@ export class RefinerService {
       symbols: books.size,
       replayedCommit: lastCommit === undefined ? null : String(lastCommit.version),
     });
+    if (this.options.repairLate) await this.repairLate();
   }
 
   private async refineVersions(
@@ -226,7 +230,31 @@ export class RefinerService {
     this.position = upTo;
     this.record(refined.counts, refined.rejects, inserted, refined.events.length);
     if (commit.version !== undefined) await this.publish(inserted, refined.outcomes, commit.version);
+    const late = lateSymbolsOf(inserted);
+    if (this.options.repairLate && late.size > 0) await this.repairLate(late);
     return { bronzeRows: entries.length, inserted: inserted.length, quarantined: commit.quarantined };
+  }
+
+  /**
+   * The late repair (`silver/late-repair.ts`), serialized with the commits: it re-emits the outcomes it changed, then
+   * the repaired symbols' books (equal to a rebuild from Silver) replace ours. A failure before its commit changed
+   * nothing and is logged (the next late tick or restart retries); one of its commit makes the pass resume.
+   */
+  private async repairLate(symbols?: ReadonlySet<string>): Promise<void> {
+    try {
+      const repair = await new LateRepair(this.silver, this.reader, this.options.model, this.metrics).run({
+        ...(symbols === undefined ? {} : { symbols }),
+        beforeCommit: (outcomes, silverVersion) => this.publish([], outcomes, silverVersion),
+      });
+      this.books = new Map([...this.books, ...repair.books]);
+    } catch (error) {
+      if (this.silver.readVersion() === undefined) throw error;
+      this.log.warn({
+        msg: 'late repair failed; retried later',
+        code: codeOf(error),
+        error: errorMessage(error),
+      });
+    }
   }
 
   private record(

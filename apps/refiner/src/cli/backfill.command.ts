@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { refinerConfigSchema } from '../config/refiner.config';
 import { type CatchUpSummary, RefinerService } from '../refiner.service';
 import { refinerOptionsOf } from '../refiner.options';
-import { LateRepair } from '../silver/late-repair';
 import { SilverExactlyOnce } from '../silver/silver-exactly-once';
 import { SilverMetrics } from '../silver/silver-metrics';
 import { DeltaSilverReader } from '../silver/silver-reader';
@@ -15,8 +14,8 @@ import { DeltaSilverReader } from '../silver/silver-reader';
 export const BACKFILL_USAGE = `refiner backfill --target <lake root> [--from-version N] [--max-versions-per-commit N] [--json]
   Rebuilds silver.ticks and silver.quarantine from bronze.ticks into the lake at --target (a fresh root, or one
   an interrupted backfill left: it resumes), through the live refiner's code path: same validation, event ids,
-  MERGE, feature and label books. --from-version N starts after Bronze version N (default 0: all of Bronze).
-  Then the late repair, as the live refiner runs it (late ticks applied in event-time order). Nothing is published. To adopt the result, stop the refiner and swap the target's silver/ for LAKE_ROOT's.
+  MERGE, feature and label books, and late repair (late ticks applied in event-time order after each commit that
+  stored some). --from-version N starts after Bronze version N (default 0: all of Bronze). Nothing is published. To adopt the result, stop the refiner and swap the target's silver/ for LAKE_ROOT's.
   env: LAKE_ROOT (Bronze is read there), REFINER_MAX_CLOCK_SKEW_MS, REFINER_MIN_EVENT_TIME as for the refiner`;
 
 const backfillEnvSchema = z.object({
@@ -90,26 +89,20 @@ export async function runBackfill(
   const bronze = new DeltaLake(config.LAKE_ROOT);
   const target = new DeltaLake(values.target);
   const started = performance.now();
-  const silver = new SilverExactlyOnce(target, table, names);
-  const reader = new DeltaSilverReader(target, table);
   const metrics = new SilverMetrics(new PipelineMetrics('refiner-backfill'));
   const refiner = new RefinerService(
     bronze,
-    silver,
-    reader,
+    new SilverExactlyOnce(target, table, names),
+    new DeltaSilverReader(target, table),
     new NoPublishing(),
     metrics,
     new SystemClock(),
-    options,
+    // As the live refiner: late ticks repaired after each commit that stored some, and after a resume.
+    { ...options, repairLate: true },
   );
   const summary: CatchUpSummary = await refiner.catchUp();
-  // The live refiner repairs late ticks as it goes; the backfill does it once at the end (same rows: the repair
-  // depends on Silver's rows only). Resumed first, so its commit is checked from the latest version.
-  const position = (await silver.resume()).position;
-  const repair =
-    position === undefined
-      ? { repaired: 0 }
-      : await new LateRepair(silver, reader, options.model, metrics).run();
+  const repaired = (await metrics.lateRepaired.get()).values.find((v) => v.labels.kind === 'late');
+  const repair = { repaired: repaired?.value ?? 0 };
   const seconds = (performance.now() - started) / 1000;
   if (values.json) {
     out(
