@@ -65,6 +65,13 @@ export declare class NativeTable {
   scan(columns?: Array<string> | undefined | null, filter?: string | undefined | null): Promise<Buffer>
   /** Appends or overwrites with the rows of an Arrow IPC stream, in one commit. */
   write(data: Buffer, options?: WriteOptions | undefined | null): Promise<WriteResult>
+  /**
+   * Appends or overwrites with record batches handed over as their column buffers (see `ColumnarBatch`), in
+   * one commit: no IPC stream is encoded or decoded, and the buffers are read where they are. `schema` is an
+   * Arrow IPC stream holding the batches' schema (no rows). The caller must leave the buffers unchanged until
+   * the returned promise settles.
+   */
+  writeColumns(schema: Buffer, batches: Array<ColumnarBatch>, options?: WriteOptions | undefined | null): Promise<WriteResult>
   /** Deletes the rows matching a SQL predicate (all rows when absent), in one commit. */
   delete(predicate?: string | undefined | null, commit?: CommitOptions | undefined | null): Promise<DeleteResult>
   /** Sets columns to SQL expressions on the rows matching a predicate (all rows when absent). */
@@ -108,6 +115,30 @@ export interface ChangesRange {
   afterVersion: number
   /** Inclusive upper bound (default: the latest version). */
   toVersion?: number
+}
+
+/** One record batch: `length` rows, a [`ColumnBuffers`] per field of the schema, in order. */
+export interface ColumnarBatch {
+  /** Rows in the batch. */
+  length: number
+  /** The columns, one per schema field. */
+  columns: Array<ColumnBuffers>
+}
+
+/** One column of a batch as Arrow lays it out in memory. */
+export interface ColumnBuffers {
+  /** Offset, in values (bits for booleans), of the first row in `values` / `valueOffsets`. */
+  offset: number
+  /** Rows without a value; `validity` is required when it is not zero. */
+  nullCount: number
+  /** The validity bitmap (bit set = value present); absent when no value is null. */
+  validity?: Buffer
+  /** Bit offset of the first row in `validity`. */
+  validityOffset: number
+  /** Fixed-width values, bit-packed booleans, or the bytes of `utf8` / `binary` values. */
+  values?: Buffer
+  /** `utf8` / `binary` only: `length + 1` 32-bit offsets into `values`. */
+  valueOffsets?: Buffer
 }
 
 /** What every committing operation accepts. */

@@ -1,7 +1,13 @@
-import type { Schema, Table } from 'apache-arrow';
+import { type Schema, Table } from 'apache-arrow';
 
-import { createTable, openTable, type NativeTable } from '../native/native.js';
+import {
+  createTable,
+  openTable,
+  type NativeTable,
+  type WriteOptions as NativeWriteOptions,
+} from '../native/native.js';
 import { fromIpc, inputToIpc, schemaToIpc, type ArrowInput } from './arrow.js';
+import { toColumnarTable } from './arrow-columns.js';
 import type { ChangesRange } from './changes.js';
 import { callNative, InvalidArgumentError } from './errors.js';
 import {
@@ -234,16 +240,27 @@ export class DeltaTable {
     return fromIpc(await callNative(() => this.inner.scan(columns, options.filter)));
   }
 
-  /** Appends rows in one commit, optionally carrying application transactions. Returns the new version. */
+  /**
+   * Appends rows in one commit, optionally carrying application transactions. Returns the new version.
+   * An apache-arrow table of flat columns reaches the binding as its buffers, without an IPC copy: leave them
+   * unchanged until the promise settles.
+   */
   async append(data: ArrowInput, options?: AppendOptions): Promise<WriteResult> {
-    const ipc = inputToIpc(data);
-    return callNative(() => this.inner.write(ipc, toNativeWrite('append', options)));
+    return this.write(data, toNativeWrite('append', options));
   }
 
-  /** Replaces the table's rows (or those matching `replaceWhere`) in one commit. */
+  /** Replaces the table's rows (or those matching `replaceWhere`) in one commit; data goes as in {@link append}. */
   async overwrite(data: ArrowInput, options?: OverwriteOptions): Promise<WriteResult> {
+    return this.write(data, toNativeWrite('overwrite', options));
+  }
+
+  private async write(data: ArrowInput, options: NativeWriteOptions): Promise<WriteResult> {
+    const columnar = data instanceof Table ? toColumnarTable(data) : undefined;
+    if (columnar !== undefined) {
+      return callNative(() => this.inner.writeColumns(columnar.schema, columnar.batches, options));
+    }
     const ipc = inputToIpc(data);
-    return callNative(() => this.inner.write(ipc, toNativeWrite('overwrite', options)));
+    return callNative(() => this.inner.write(ipc, options));
   }
 
   /** Deletes rows matching a SQL predicate in one commit. Deleting everything needs `predicate: 'true'`. */

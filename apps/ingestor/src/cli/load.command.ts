@@ -74,6 +74,8 @@ export async function runLoad(args: readonly string[], env: NodeJS.ProcessEnv): 
     commitRecords: positiveInt('commit-records', values['commit-records'], DEFAULT_COMMIT_RECORDS),
     commitBytes: positiveInt('commit-mb', values['commit-mb'], DEFAULT_COMMIT_BYTES / MIB) * MIB,
     reportBadRecords: positiveInt('report-bad', values['report-bad'], DEFAULT_REPORT_BAD),
+    // The Delta lake hands a batch's arrays to the binding and keeps nothing once the commit has settled.
+    reuseBatchMemory: true,
   };
 
   const loadAll = async (

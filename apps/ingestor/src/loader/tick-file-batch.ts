@@ -39,6 +39,12 @@ if (BRONZE_TICKS.columns.map((c) => c.name).join() !== COLUMN_ORDER.join()) {
 
 const INITIAL_ROWS = 4096;
 const INITIAL_TEXT_BYTES = 64 << 10;
+/** Rows a first batch makes room for per expected byte: records of 64 bytes or more fit without growing. */
+const MIN_RECORD_BYTES = 64;
+/** Slack above the expected bytes: the record that crosses the commit threshold still fits. */
+const TEXT_SLACK_BYTES = 64 << 10;
+/** `yyyy-MM-dd`. */
+const DATE_BYTES = 10;
 const TWO_TO_32 = 2 ** 32;
 const MICROS_PER_MILLI = 1000;
 const MILLIS_PER_DAY = 86_400_000;
@@ -63,6 +69,11 @@ function eventDateOf(eventTimeUs: bigint | number): Uint8Array {
     dates.set(day, date);
   }
   return date;
+}
+
+/** 1.5× rather than 2×: a batch that grows past its first estimate overshoots less of what it keeps. */
+function grownSize(size: number): number {
+  return size + (size >> 1) + 16;
 }
 
 function grown<A extends Float64Array | Int32Array | BigInt64Array | Uint8Array>(a: A, size: number): A {
@@ -98,6 +109,12 @@ class Validity {
 
   grow(rows: number): void {
     this.bits = grown(this.bits, (rows + 7) >> 3);
+  }
+
+  /** Empty again, same capacity. */
+  reset(): void {
+    this.bits.fill(0);
+    this.nulls = 0;
   }
 }
 
@@ -154,6 +171,13 @@ class TextColumn {
     this.validity?.grow(rows);
   }
 
+  /** Empty again, same capacity: the next batch of a file reuses the column instead of allocating one. */
+  reset(): this {
+    this.length = 0;
+    this.validity?.reset();
+    return this;
+  }
+
   chunk(): ColumnChunk {
     return {
       bytes: this.bytes.subarray(0, this.length),
@@ -164,7 +188,7 @@ class TextColumn {
 
   private reserve(more: number): void {
     if (this.length + more <= this.bytes.length) return;
-    this.bytes = grown(this.bytes, Math.max(this.length + more, this.bytes.length * 2));
+    this.bytes = grown(this.bytes, Math.max(this.length + more, grownSize(this.bytes.length)));
   }
 }
 
@@ -181,7 +205,7 @@ let zeros = {
 };
 function zerosFor(rows: number): typeof zeros {
   if (zeros.rows < rows) {
-    const size = Math.max(rows, zeros.rows * 2);
+    const size = Math.max(rows, grownSize(zeros.rows));
     zeros = {
       rows: size,
       i32: new Int32Array(size + 1),
@@ -204,7 +228,7 @@ function repeated(label: Uint8Array, rows: number): ColumnChunk {
   const cached = sourceColumn;
   const same = cached.label.length === label.length && cached.label.every((b, i) => b === label[i]);
   if (!same || cached.rows < rows) {
-    const size = same ? Math.max(rows, cached.rows * 2) : rows;
+    const size = same ? Math.max(rows, grownSize(cached.rows)) : rows;
     const bytes = new Uint8Array(size * label.length);
     if (size > 0) bytes.set(label);
     for (let filled = label.length; filled < bytes.length; filled *= 2) bytes.copyWithin(filled, 0, filled);
@@ -230,6 +254,8 @@ export class TickFileBatch {
 
   private readonly sourceLabel: Uint8Array;
   private count = 0;
+  /** Set once a later batch has taken over this one's memory: its rows can no longer be read. */
+  private retired = false;
   private views: FileTickRow[] | undefined;
   private capacity: number;
   private readonly symbol: TextColumn;
@@ -254,15 +280,51 @@ export class TickFileBatch {
   /**
    * @param previous the file's previous batch, if any: the next one is usually its size, so its arrays are
    *   allocated at that size once rather than grown by copying.
+   * @param spent a batch whose commit has settled and whose rows nobody reads any more (a lake that copies rows
+   *   into its table at append, as the Delta lake does): this batch takes over its arrays instead of allocating,
+   *   so a file's load keeps the same memory from batch to batch. Reading `spent`'s rows afterwards throws.
+   * @param expectedBytes record bytes a first batch (no `previous`) will likely take, e.g. the commit size: its
+   *   arrays start at that size instead of growing to it, which leaves copies behind for the garbage collector.
    */
   constructor(
     readonly fileId: string,
     previous?: TickFileBatch,
+    spent?: TickFileBatch,
+    expectedBytes?: number,
   ) {
     this.sourceLabel = utf8.encode(`batch:${fileId}`);
-    const rows = previous ? previous.count + (previous.count >> 4) + 16 : INITIAL_ROWS;
+    if (spent !== undefined && spent !== previous && !spent.retired) {
+      spent.retired = true;
+      this.capacity = spent.capacity;
+      this.symbol = spent.symbol.reset();
+      this.price = spent.price;
+      this.volume = spent.volume;
+      this.eventTime = spent.eventTime;
+      this.eventTimeWords = spent.eventTimeWords;
+      this.tradeId = spent.tradeId.reset();
+      this.bid = spent.bid;
+      this.bidValidity = spent.bidValidity;
+      this.bidValidity.reset();
+      this.ask = spent.ask;
+      this.askValidity = spent.askValidity;
+      this.askValidity.reset();
+      this.exchange = spent.exchange.reset();
+      this.raw = spent.raw.reset();
+      this.ingestTime = spent.ingestTime;
+      this.record = spent.record;
+      this.recordWords = spent.recordWords;
+      this.line = spent.line;
+      this.lineWords = spent.lineWords;
+      this.eventDate = spent.eventDate.reset();
+      return;
+    }
+    const expected = previous === undefined && expectedBytes !== undefined ? expectedBytes : undefined;
+    const rows = previous
+      ? previous.count + (previous.count >> 4) + 16
+      : Math.max(INITIAL_ROWS, Math.ceil((expected ?? 0) / MIN_RECORD_BYTES));
     const bytesFor = (column: TextColumn | undefined): number =>
       column ? column.length + (column.length >> 4) + 64 : INITIAL_TEXT_BYTES;
+    const rawBytes = previous ? bytesFor(previous.raw) : (expected ?? 0) + TEXT_SLACK_BYTES;
     this.capacity = rows;
     this.symbol = new TextColumn(false, rows, bytesFor(previous?.symbol));
     this.price = new Float64Array(rows);
@@ -275,13 +337,13 @@ export class TickFileBatch {
     this.ask = new Float64Array(rows);
     this.askValidity = new Validity(rows);
     this.exchange = new TextColumn(true, rows, bytesFor(previous?.exchange));
-    this.raw = new TextColumn(false, rows, bytesFor(previous?.raw));
+    this.raw = new TextColumn(false, rows, Math.max(rawBytes, INITIAL_TEXT_BYTES));
     this.ingestTime = new BigInt64Array(rows);
     this.record = new BigInt64Array(rows);
     this.recordWords = new Int32Array(this.record.buffer);
     this.line = new BigInt64Array(rows);
     this.lineWords = new Int32Array(this.line.buffer);
-    this.eventDate = new TextColumn(false, rows, bytesFor(previous?.eventDate));
+    this.eventDate = new TextColumn(false, rows, previous ? bytesFor(previous.eventDate) : rows * DATE_BYTES);
   }
 
   get size(): number {
@@ -293,6 +355,7 @@ export class TickFileBatch {
    * young when the writer drops them, and the garbage collector never copies them around.
    */
   get rows(): readonly FileTickRow[] {
+    this.assertLive();
     if (this.views?.length !== this.count) {
       this.views = Array.from({ length: this.count }, (_, k) => new FileTickRow(this, k));
     }
@@ -352,6 +415,7 @@ export class TickFileBatch {
 
   /** Every row, as `bronze.ticks` columns in {@link COLUMN_ORDER}. */
   columns(): readonly unknown[] {
+    this.assertLive();
     const n = this.count;
     const zero = zerosFor(n);
     const source = repeated(this.sourceLabel, n);
@@ -385,6 +449,7 @@ export class TickFileBatch {
 
   /** Row `k` as the reference parser's tick (for readers of the rows, not the writer). */
   tickAt(k: number): RawTick {
+    this.assertLive();
     const [tradeId, exchange] = [this.tradeId.text(k), this.exchange.text(k)];
     const [bid, ask] = [this.bidValidity.has(k), this.askValidity.has(k)];
     return {
@@ -401,15 +466,26 @@ export class TickFileBatch {
   }
 
   rawPayloadAt(k: number): string {
+    this.assertLive();
     return this.raw.text(k)!;
   }
 
   ingestTimeAt(k: number): bigint {
+    this.assertLive();
     return this.ingestTime[k]!;
   }
 
   sourceAt(k: number): BronzeSource {
+    this.assertLive();
     return { kind: 'batch', fileId: this.fileId, record: Number(this.record[k]), line: Number(this.line[k]) };
+  }
+
+  private assertLive(): void {
+    if (this.retired) {
+      throw new Error(
+        'a tick file batch was read after a later batch took over its memory (reuse needs a copying lake)',
+      );
+    }
   }
 
   private setOptional(values: Float64Array, validity: Validity, k: number, value: number): void {
@@ -429,7 +505,7 @@ export class TickFileBatch {
 
   private nextRow(): number {
     const k = this.count;
-    if (k === this.capacity) this.grow(k * 2);
+    if (k === this.capacity) this.grow(grownSize(k));
     return k;
   }
 

@@ -17,6 +17,12 @@ export interface LoaderOptions {
   readonly commitBytes?: number;
   /** How many bad records are reported one by one (all of them are quarantined with their line). */
   readonly reportBadRecords: number;
+  /**
+   * Let each batch reuse the arrays of the batch committed before it, so memory stays at two batches however
+   * long the file: only for a lake that copies rows into its table at append and keeps no reference to them
+   * (the Delta lake; not the in-memory fake, which keeps the rows themselves). Default: off.
+   */
+  readonly reuseBatchMemory?: boolean;
 }
 
 export interface BadRecord {
@@ -87,15 +93,20 @@ export class TickFileLoader {
     const parser = new TickLineParser(this.options.parser);
 
     let inFlight: Promise<void> | undefined;
-    const submit = async (batch: TickFileBatch): Promise<void> => {
-      if (batch.lastIndex < 0) return;
+    let committing: TickFileBatch | undefined;
+    /** Starts committing `batch` once the commit in flight has settled; returns that settled commit's batch. */
+    const submit = async (batch: TickFileBatch): Promise<TickFileBatch | undefined> => {
+      if (batch.lastIndex < 0) return undefined;
       await inFlight;
+      const settled = committing;
+      committing = batch;
       inFlight = this.commit(appId, batch, state);
       // Its failure is rethrown by the next submit or the final wait; this only keeps it from going unhandled.
       inFlight.catch(() => undefined);
+      return settled;
     };
 
-    let batch = new TickFileBatch(info.fileId);
+    let batch = new TickFileBatch(info.fileId, undefined, undefined, commitBytes);
     try {
       for await (const block of readTickFileBlocks(info, {
         fromIndex: resumedFrom,
@@ -116,8 +127,12 @@ export class TickFileLoader {
             this.takeSlowly(batch, info, bytes.subarray(start, end), index, line, ingestTimeUs, state.bad);
           state.records += 1;
           if (batch.size >= this.options.commitRecords || batch.bytes >= commitBytes) {
-            await submit(batch);
-            batch = new TickFileBatch(info.fileId, batch);
+            const settled = await submit(batch);
+            batch = new TickFileBatch(
+              info.fileId,
+              batch,
+              this.options.reuseBatchMemory ? settled : undefined,
+            );
           }
         }
         this.hooks.progress?.update(this.snapshot(info, state.bytes, state.records, started));

@@ -3,9 +3,11 @@
 //! Each module is mirrored by a TS file in `../src` (`table.rs` ↔ `delta-table.ts`,
 //! `error.rs` ↔ `errors.ts`, …). Every export is async, runs on napi's shared tokio runtime,
 //! and goes through [`error::guard`], so a panic becomes an `INTERNAL` error instead of a crash.
-//! Table data crosses the boundary only as Arrow IPC streams.
+//! Table data crosses the boundary as Arrow IPC streams, and appends can hand over record batches as their
+//! column buffers instead (`arrow_columns`), so a large write is neither encoded nor copied on its way in.
 #![deny(clippy::all)]
 
+pub mod arrow_columns;
 pub mod arrow_ipc;
 pub mod changes;
 pub mod error;

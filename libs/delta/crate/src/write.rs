@@ -3,17 +3,24 @@
 
 use std::collections::HashMap;
 use std::num::NonZeroU64;
+use std::sync::Arc;
 
 use deltalake::arrow::array::RecordBatch;
+use deltalake::arrow::datatypes::SchemaRef;
+use deltalake::datafusion::execution::SessionState;
 use deltalake::kernel::transaction::CommitProperties;
 use deltalake::kernel::Transaction;
 use deltalake::operations::write::SchemaMode;
+use deltalake::parquet::basic::Compression;
+use deltalake::parquet::file::properties::WriterProperties;
 use deltalake::protocol::SaveMode;
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 
+use crate::arrow_columns::{self, ColumnarBatch};
 use crate::arrow_ipc;
 use crate::error::{guard, BindingError, Result};
+use crate::query::new_session;
 use crate::table::{version_to_js, NativeTable};
 
 /// An application transaction: `(appId, version)` committed atomically with the data.
@@ -183,47 +190,28 @@ impl NativeTable {
         options: Option<WriteOptions>,
     ) -> napi::Result<WriteResult> {
         guard(async move {
-            let options = options.unwrap_or_default();
-            let mode = save_mode(options.mode.as_deref())?;
-            let schema_mode = schema_mode(options.schema_mode.as_deref())?;
-            let replace_where = non_empty_predicate(options.replace_where)?;
-            if replace_where.is_some() && mode != SaveMode::Overwrite {
-                return Err(BindingError::invalid("replaceWhere needs mode overwrite"));
-            }
             let decoded = arrow_ipc::decode(&data)?;
-            let rows = decoded.num_rows();
-            let batches = if decoded.batches.is_empty() {
-                vec![RecordBatch::new_empty(decoded.schema.clone())]
-            } else {
-                decoded.batches
-            };
-            let read_version = options.commit.as_ref().and_then(|c| c.read_version);
-            let props = commit_properties(options.commit)?;
-            let table = self.for_write(read_version).await?;
-            let mut builder = table
-                .write(batches)
-                .with_save_mode(mode)
-                .with_commit_properties(props);
-            if let Some(schema_mode) = schema_mode {
-                builder = builder.with_schema_mode(schema_mode);
-            }
-            if let Some(predicate) = replace_where {
-                builder = builder.with_replace_where(predicate);
-            }
-            if let Some(size) = options.target_file_size {
-                let size = u64::try_from(size)
-                    .ok()
-                    .and_then(NonZeroU64::new)
-                    .ok_or_else(|| BindingError::invalid("targetFileSize must be positive"))?;
-                builder = builder.with_target_file_size(Some(size));
-            }
-            let table = builder.await?;
-            let version = table.version().unwrap_or_default();
-            self.store(table)?;
-            Ok(WriteResult {
-                version: version_to_js(version),
-                rows_written: to_i64(rows),
-            })
+            self.write_batches(decoded.schema, decoded.batches, options)
+                .await
+        })
+        .await
+    }
+
+    /// Appends or overwrites with record batches handed over as their column buffers (see `ColumnarBatch`), in
+    /// one commit: no IPC stream is encoded or decoded, and the buffers are read where they are. `schema` is an
+    /// Arrow IPC stream holding the batches' schema (no rows). The caller must leave the buffers unchanged until
+    /// the returned promise settles.
+    #[napi]
+    pub async fn write_columns(
+        &self,
+        schema: Buffer,
+        batches: Vec<ColumnarBatch>,
+        options: Option<WriteOptions>,
+    ) -> napi::Result<WriteResult> {
+        guard(async move {
+            let schema = arrow_ipc::decode(&schema)?.schema;
+            let batches = arrow_columns::to_record_batches(&schema, batches)?;
+            self.write_batches(schema, batches, options).await
         })
         .await
     }
@@ -293,6 +281,103 @@ impl NativeTable {
     }
 }
 
+impl NativeTable {
+    /// One write commit of `batches`. They reach delta-rs in slices of [`WRITE_SLICE_ROWS`] rows (views, not
+    /// copies), and its Parquet writer closes a row group every [`ROW_GROUP_ROWS`] rows: what the write holds
+    /// besides the caller's batches is a few slices and one row group, not a copy and an encoding of the whole
+    /// commit.
+    async fn write_batches(
+        &self,
+        schema: SchemaRef,
+        batches: Vec<RecordBatch>,
+        options: Option<WriteOptions>,
+    ) -> Result<WriteResult> {
+        let options = options.unwrap_or_default();
+        let mode = save_mode(options.mode.as_deref())?;
+        let schema_mode = schema_mode(options.schema_mode.as_deref())?;
+        let replace_where = non_empty_predicate(options.replace_where)?;
+        if replace_where.is_some() && mode != SaveMode::Overwrite {
+            return Err(BindingError::invalid("replaceWhere needs mode overwrite"));
+        }
+        let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
+        let batches = if rows == 0 {
+            vec![RecordBatch::new_empty(schema)]
+        } else {
+            sliced(&batches, WRITE_SLICE_ROWS)
+        };
+        let read_version = options.commit.as_ref().and_then(|c| c.read_version);
+        let props = commit_properties(options.commit)?;
+        let table = self.for_write(read_version).await?;
+        let mut builder = table
+            .write(batches)
+            .with_save_mode(mode)
+            .with_commit_properties(props)
+            .with_writer_properties(writer_properties())
+            .with_session_state(Arc::new(single_stream_session()));
+        if let Some(schema_mode) = schema_mode {
+            builder = builder.with_schema_mode(schema_mode);
+        }
+        if let Some(predicate) = replace_where {
+            builder = builder.with_replace_where(predicate);
+        }
+        if let Some(size) = options.target_file_size {
+            let size = u64::try_from(size)
+                .ok()
+                .and_then(NonZeroU64::new)
+                .ok_or_else(|| BindingError::invalid("targetFileSize must be positive"))?;
+            builder = builder.with_target_file_size(Some(size));
+        }
+        let table = builder.await?;
+        let version = table.version().unwrap_or_default();
+        self.store(table)?;
+        Ok(WriteResult {
+            version: version_to_js(version),
+            rows_written: to_i64(rows),
+        })
+    }
+}
+
+/// Rows per slice handed to delta-rs. It copies each slice once to split it by partition, so this bounds that
+/// copy; large enough that per-slice overhead stays negligible.
+pub(crate) const WRITE_SLICE_ROWS: usize = 8 * 1024;
+
+/// Rows per Parquet row group. delta-rs's default leaves it to parquet's (about a million rows), so a commit is
+/// encoded whole in memory before any of it reaches the file; this bounds that buffer to a few MB.
+pub(crate) const ROW_GROUP_ROWS: usize = 64 * 1024;
+
+/// A DataFusion session that plans a write as one stream. With more target partitions, DataFusion may spread the
+/// slices round-robin and delta-rs then hash-repartitions them by partition value, copying every slice into
+/// queues between threads; a load of one day feeds one of those queues only, which does not bound them. One
+/// stream keeps the slices as views all the way to the Parquet writer.
+fn single_stream_session() -> SessionState {
+    let mut state = new_session().state();
+    state.config_mut().options_mut().execution.target_partitions = 1;
+    state
+}
+
+/// delta-rs's own defaults (Snappy, its `created_by`) with bounded row groups.
+fn writer_properties() -> WriterProperties {
+    WriterProperties::builder()
+        .set_created_by(format!("delta-rs version {}", deltalake::crate_version()))
+        .set_compression(Compression::SNAPPY)
+        .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+        .build()
+}
+
+/// `batches` as views of at most `rows` rows each, in order.
+fn sliced(batches: &[RecordBatch], rows: usize) -> Vec<RecordBatch> {
+    let mut slices = Vec::new();
+    for batch in batches {
+        let mut offset = 0;
+        while offset < batch.num_rows() {
+            let length = rows.min(batch.num_rows() - offset);
+            slices.push(batch.slice(offset, length));
+            offset += length;
+        }
+    }
+    slices
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,6 +405,36 @@ mod tests {
             ..Default::default()
         };
         assert!(commit_properties(Some(options)).is_err());
+    }
+
+    #[test]
+    fn batches_are_sliced_into_views_of_at_most_the_slice_size_in_order() {
+        use deltalake::arrow::array::{Array, Int64Array};
+        use deltalake::arrow::datatypes::{DataType, Field, Schema};
+        let schema =
+            std::sync::Arc::new(Schema::new(vec![Field::new("n", DataType::Int64, false)]));
+        let batch = |values: Vec<i64>| {
+            RecordBatch::try_new(
+                schema.clone(),
+                vec![std::sync::Arc::new(Int64Array::from(values))],
+            )
+            .expect("batch")
+        };
+        let slices = sliced(&[batch((0..5).collect()), batch(vec![5, 6])], 2);
+        let sizes: Vec<usize> = slices.iter().map(RecordBatch::num_rows).collect();
+        assert_eq!(sizes, vec![2, 2, 1, 2]);
+        let values: Vec<i64> = slices
+            .iter()
+            .flat_map(|s| {
+                let column = s
+                    .column(0)
+                    .as_any()
+                    .downcast_ref::<Int64Array>()
+                    .expect("i64");
+                column.values().to_vec()
+            })
+            .collect();
+        assert_eq!(values, (0..7).collect::<Vec<_>>());
     }
 
     #[test]
