@@ -70,7 +70,7 @@ interface Lakeside {
   readonly root: string;
   readonly lake: DeltaLake;
   readonly producer: InMemoryMessageProducer;
-  refiner(): RefinerService;
+  refiner(options?: { repairLate?: boolean }): RefinerService;
   bronze(ticks: readonly TickFields[]): Promise<void>;
 }
 
@@ -85,7 +85,7 @@ async function lakeside(roots: string[], name: string): Promise<Lakeside> {
     root,
     lake,
     producer,
-    refiner: () =>
+    refiner: ({ repairLate = false } = {}) =>
       new RefinerService(
         lake,
         new SilverExactlyOnce(lake, TABLE, NAMES),
@@ -93,15 +93,18 @@ async function lakeside(roots: string[], name: string): Promise<Lakeside> {
         producer,
         new SilverMetrics(new PipelineMetrics('refiner')),
         new FixedClock(NOW),
-        refinerOptionsOf(
-          {
-            REFINER_MAX_VERSIONS_PER_COMMIT: 1,
-            REFINER_MAX_CLOCK_SKEW_MS: 3_600_000,
-            REFINER_MIN_EVENT_TIME: '1990-01-01T00:00:00Z',
-          },
-          DEFAULT_FEATURE_CONFIG,
-          DEFAULT_LABEL_DEFINITION,
-        ),
+        {
+          ...refinerOptionsOf(
+            {
+              REFINER_MAX_VERSIONS_PER_COMMIT: 1,
+              REFINER_MAX_CLOCK_SKEW_MS: 3_600_000,
+              REFINER_MIN_EVENT_TIME: '1990-01-01T00:00:00Z',
+            },
+            DEFAULT_FEATURE_CONFIG,
+            DEFAULT_LABEL_DEFINITION,
+          ),
+          repairLate,
+        },
       ),
     bronze: async (ticks) => {
       await lake.append(
@@ -246,6 +249,27 @@ describe('late repair on real Delta tables', { timeout: 300_000 }, () => {
       { repaired: again.repaired, recomputed: again.recomputed, version: again.version },
       { repaired: 0, recomputed: 0, version: undefined },
     );
+  });
+
+  it('leaves, with the live refiner repairing as it goes (version by version, restarted every third), the rows of event-time order', async () => {
+    const side = await lakeside(roots, 'live-repair');
+    let refiner = side.refiner({ repairLate: true });
+    for (const [i, v] of versionsOf(bySymbol).entries()) {
+      await side.bronze(v);
+      await refiner.catchUp();
+      if (i % 3 === 2) refiner = side.refiner({ repairLate: true });
+    }
+    const [repaired, expected] = [await rowsOf(side.lake), await rowsOf(ordered.lake)];
+    assert.equal(repaired.size, expected.size + expiredIds.size);
+    for (const [id, row] of repaired) {
+      if (expiredIds.has(id)) continue;
+      assert.notEqual(row.lateStatus, 'late', id);
+      assert.deepEqual(row.features, expected.get(id)?.features, `features of ${id}`);
+    }
+    const gold = outcomesOf(side.producer);
+    const reference = outcomesOf(ordered.producer);
+    assert.equal(gold.size, reference.size);
+    for (const [id, o] of reference) assert.deepEqual(labelOf(gold.get(id)), labelOf(o), `outcome of ${id}`);
   });
 
   it('resumes a refiner on the repaired Silver with the books in-order arrival gives', async () => {
