@@ -107,6 +107,9 @@ describe('SilverTrainingDataSource on a Delta silver.ticks', () => {
   const series = new Map(SYMBOLS.map((s, i) => [s, seriesOf(s, 20 + i)]));
   /** One tick arriving late (behind the symbol's latest event time): the refiner does not apply it. */
   let late: SilverTick;
+  /** A symbol after the refiner's late repair: one tick arrived late, and Silver holds event-time-order features. */
+  const repairedSeries = seriesOf('CCC', 40);
+  const REPAIRED_AT = 150;
 
   before(async () => {
     root = await mkdtemp(join(tmpdir(), 'predictor-silver-'));
@@ -132,6 +135,15 @@ describe('SilverTrainingDataSource on a Delta silver.ticks', () => {
       const arriving = symbol === 'AAA' ? [late, ...ticks.slice(FIRST_COMMIT)] : ticks.slice(FIRST_COMMIT);
       second.push(...refine(arriving, 2n, states.get(symbol)!).rows);
     }
+    // What a late repair leaves: every CCC row stepped in event-time order; the one that arrived late (in a later
+    // Bronze version, after its successors) is marked repaired.
+    second.push(
+      ...refine(repairedSeries, 2n, initialFeatureState()).rows.map((row, i) =>
+        i === REPAIRED_AT
+          ? { ...row, lateStatus: 'repaired' as const, bronzeVersion: 3n, bronzeSeq: 0n }
+          : row,
+      ),
+    );
     await lake.append(table, first, []); // version 1
     await lake.append(table, second, []); // version 2
   });
@@ -175,6 +187,17 @@ describe('SilverTrainingDataSource on a Delta silver.ticks', () => {
     );
     assert.ok(source.skew.get('AAA')!.compared > 0, 'the stored features were checked');
     assert.equal(source.skew.get('AAA')!.mismatched, 0);
+  });
+
+  it('reads repaired late ticks where their event time puts them, and their features check out', async () => {
+    const source = new SilverTrainingDataSource(lakeRoot, FEATURES);
+    await source.pin();
+    const ticks = await collect(source, 'CCC');
+    assert.deepEqual(
+      ticks.map((t) => t.eventId),
+      repairedSeries.map((t) => t.eventId),
+    );
+    assert.equal(source.skew.get('CCC')!.mismatched, 0);
   });
 
   it('builds training windows that are byte for byte the windows the stream ships on ticks.refined', async () => {

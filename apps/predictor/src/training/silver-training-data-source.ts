@@ -6,8 +6,11 @@ import { type ComponentRef, type EventTimeRange, ModelError, TrainingDataSource 
 import type { Table } from 'apache-arrow';
 import { type FeatureSkew, type StoredTick, featureSkew } from './feature-skew';
 
-/** Only ticks the refiner applied to its feature state (on time) are part of the stream's windows and labels. */
-const APPLIED = 'on_time';
+/**
+ * Ticks in the feature state: applied on time, or late and since repaired (the refiner's late repair re-steps them
+ * in event-time order, so Silver's features are those of in-order arrival). Late-unrepaired and expired ones are not.
+ */
+const APPLIED = ['on_time', 'repaired'];
 
 function sqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
@@ -90,7 +93,7 @@ export class SilverTrainingDataSource extends TrainingDataSource {
     const table = this.table ?? (await this.pinLatest());
     const filter = [
       `symbol = ${sqlString(symbol)}`,
-      `late_status = ${sqlString(APPLIED)}`,
+      `late_status IN (${APPLIED.map(sqlString).join(', ')})`,
       `event_date >= ${sqlString(utcDateOf(range.fromUs))}`,
       `event_date <= ${sqlString(utcDateOf(range.toUs - 1n))}`,
     ].join(' AND ');
