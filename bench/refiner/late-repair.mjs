@@ -37,8 +37,8 @@ const MODE = process.argv[5] ?? 'both';
 const LATE_BY_MS = 2_000;
 
 /**
- * The throughput bench's rows on one Kafka partition (its six partitions make arrival order differ from event-time
- * order, and so most ticks late), every LATE_EVERY-th one moved 2 s back in event time.
+ * The throughput bench's rows on one Kafka partition (arrival order = event-time order), every LATE_EVERY-th one
+ * moved 2 s back in event time.
  */
 function rows(from, count) {
   return bronzeRows(from, count).map((original, i) => {
