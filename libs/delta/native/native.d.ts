@@ -355,6 +355,15 @@ export interface PartitionFilter {
   values?: Array<string>
 }
 
+/**
+ * Makes the C allocator (glibc's malloc, which also holds Node's `ArrayBuffer`s) give blocks of `bytes` or more
+ * their own mapping, returned to the OS as soon as they are freed. By default glibc raises that threshold each
+ * time it frees such a block, up to 32 MB, and from then on serves big blocks from its heap, which a stream of
+ * large short-lived buffers (1 MiB file reads) leaves fragmented and resident. Returns whether the setting took
+ * (false off glibc).
+ */
+export declare function setMallocMmapThreshold(bytes: number): Promise<boolean>
+
 /** Table metadata from the current snapshot. */
 export interface TableMetadata {
   /** The table's unique id. */

@@ -53,4 +53,5 @@ export type {
   UpdateResult,
   WriteResult,
 } from './write.js';
+export { setMallocMmapThreshold } from './process-memory.js';
 export { bindingVersion } from './version.js';

@@ -1,7 +1,8 @@
 // First: allocator and heap settings must be in place before the Delta binding loads (see process-memory.ts).
-import '../loader/process-memory';
+import { LOADER_MMAP_THRESHOLD_BYTES } from '../loader/process-memory';
 import { parseArgs } from 'node:util';
 import { encodeJson, LAKE_COMMIT_SCHEMA_VERSION, type LakeCommitNotification, TOPICS } from '@lakehouse/bus';
+import { setMallocMmapThreshold } from '@lakehouse/delta';
 import { assertTimeZone } from '@lakehouse/domain';
 import { BRONZE_TICKS, DeltaLake } from '@lakehouse/lake';
 import { commonEnv, kafkaBrokers, kafkaEnv, lakeEnv, loadConfig } from '@lakehouse/platform';
@@ -64,6 +65,7 @@ export async function runLoad(args: readonly string[], env: NodeJS.ProcessEnv): 
   });
   if (positionals.length === 0) throw new Error(`no files given\n${LOAD_USAGE}`);
   const config = loadConfig(loadEnvSchema, env);
+  if (env.MALLOC_MMAP_THRESHOLD_ === undefined) await setMallocMmapThreshold(LOADER_MMAP_THRESHOLD_BYTES);
   const files = await expandTickFileArgs(positionals);
   const lake = new DeltaLake(config.LAKE_ROOT);
   const bronze = new BronzeExactlyOnce(lake);

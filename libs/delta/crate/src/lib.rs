@@ -13,6 +13,7 @@ pub mod changes;
 pub mod error;
 pub mod maintenance;
 pub mod merge;
+pub mod process_memory;
 pub mod query;
 pub mod table;
 pub mod write;

@@ -338,8 +338,9 @@ impl NativeTable {
 }
 
 /// Rows per slice handed to delta-rs. It copies each slice once to split it by partition, so this bounds that
-/// copy; large enough that per-slice overhead stays negligible.
-pub(crate) const WRITE_SLICE_ROWS: usize = 8 * 1024;
+/// copy (a few hundred KB, which the allocator reuses in place rather than returning and faulting in again); the
+/// size delta-rs itself feeds its Parquet writer with, so per-slice overhead stays negligible.
+pub(crate) const WRITE_SLICE_ROWS: usize = 1024;
 
 /// Rows per Parquet row group. delta-rs's default leaves it to parquet's (about a million rows), so a commit is
 /// encoded whole in memory before any of it reaches the file; this bounds that buffer to a few MB.
