@@ -9,7 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export const ROOT = join(import.meta.dirname, '..', '..');
 const requireFromPublisher = createRequire(join(ROOT, 'apps', 'publisher', 'package.json'));
 export const { Kafka, logLevel, Partitioners } = requireFromPublisher('kafkajs');
-export const { pipelineTopology, Namespace, TOPICS } = requireFromPublisher('@lakehouse/bus');
+export const { pipelineTopology, Namespace, TOPICS, decodeRefinedTicks } =
+  requireFromPublisher('@lakehouse/bus');
 
 /** Microseconds since the epoch, sub-millisecond, comparable across processes on one machine. */
 /** Progress on stderr (stdout carries only the result line). */
@@ -215,4 +216,29 @@ export function histogramPercentilesMs(metricsText, name, percentiles) {
       return [`p${p}`, total === 0 || !found ? null : found[0] * 1000];
     }),
   );
+}
+
+/**
+ * Reads a topic from the start up to its current end and hands every record to `onRecord` (a fresh consumer group;
+ * the record's timestamp is its producer's send time, so it dates the stage that produced it).
+ */
+export async function readTopic(kafka, admin, wireTopic, onRecord) {
+  const ends = new Map((await admin.fetchTopicOffsets(wireTopic)).map((p) => [p.partition, BigInt(p.high)]));
+  const pending = new Set([...ends].filter(([, high]) => high > 0n).map(([p]) => p));
+  if (pending.size === 0) return;
+  const consumer = kafka.consumer({ groupId: `bench-read-${Date.now()}-${Math.random()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic: wireTopic, fromBeginning: true });
+  let done;
+  const finished = new Promise((resolve) => (done = resolve));
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      for (const message of batch.messages) onRecord(message);
+      const next = BigInt(batch.lastOffset()) + 1n;
+      if (next >= ends.get(batch.partition)) pending.delete(batch.partition);
+      if (pending.size === 0) done();
+    },
+  });
+  await finished;
+  await consumer.disconnect();
 }

@@ -14,6 +14,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   brokers,
   createTopology,
+  decodeRefinedTicks,
+  LatencyHistogram,
   Kafka,
   logLevel,
   mintToken,
@@ -25,6 +27,7 @@ import {
   stopApp,
   TOPICS,
   progress,
+  readTopic,
 } from './lib.mjs';
 import { BENCH_MODEL_VERSION, makeBenchModelStore } from './make-model.mjs';
 
@@ -129,6 +132,23 @@ try {
     const offsets = await admin.fetchTopicOffsets(namespace.wire(name));
     produced[name] = offsets.reduce((sum, p) => sum + Number(p.high), 0);
   }
+  // Where the time goes before the publisher: each stage's produce time (its records' timestamps) − tick time.
+  const measuredFromMs = started + WARMUP_SECONDS * 1000;
+  const refinedAt = new LatencyHistogram();
+  const predictedAt = new LatencyHistogram();
+  await readTopic(kafka, admin, namespace.wire(TOPICS.ticksRefined), (message) => {
+    for (const t of decodeRefinedTicks(message.value)) {
+      const tickMs = Number(t.eventTimeUs / 1000n);
+      if (tickMs > measuredFromMs) refinedAt.add(Number(message.timestamp) - tickMs);
+    }
+  });
+  await readTopic(kafka, admin, namespace.wire(TOPICS.signalsPredictions), (message) => {
+    const record = JSON.parse(message.value.toString());
+    const tickMs = Number(BigInt(record.eventTimeUs ?? 0) / 1000n);
+    if (record.kind === 'prediction' && tickMs > measuredFromMs)
+      predictedAt.add(Number(message.timestamp) - tickMs);
+  });
+  const hop = (h) => ({ p50: h.percentile(50), p95: h.percentile(95), p99: h.percentile(99) });
   const perTick = SUBSCRIBE === 'all' ? CLIENTS : CLIENTS / SYMBOLS.length;
   const expected = Math.round(sentMeasured * perTick);
   console.log(
@@ -150,7 +170,10 @@ try {
       p95Ms: histogram.percentile(95),
       p99Ms: histogram.percentile(99),
       maxMs: histogram.percentile(100),
-      // The part before the socket: tick produced → the publisher emits its prediction (publishedAt, ms clock).
+      // The parts before the socket, from tick produced to: the refiner's ticks.refined produce, the predictor's
+      // signals.predictions produce, the publisher's emit (publishedAt). ms clocks.
+      toRefinedMs: hop(refinedAt),
+      toPredictionMs: hop(predictedAt),
       toPublisherMs: {
         p50: toPublisher.percentile(50),
         p95: toPublisher.percentile(95),
