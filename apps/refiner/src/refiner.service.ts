@@ -313,23 +313,25 @@ export class RefinerService {
   }
 }
 
-/** A `ticks.outcomes` record (key = symbol). */
-function outcomeRecord(silverVersion: bigint): (o: RefinedOutcome) => OutboundMessage {
-  return ({ symbol, outcome }) => {
-    const record: TickOutcome = {
-      schemaVersion: TICK_OUTCOME_SCHEMA_VERSION,
-      eventId: outcome.eventId,
-      symbol,
-      eventTimeUs: outcome.eventTimeUs.toString(),
-      horizonEventId: outcome.horizonEventId,
-      realizedReturn: outcome.realizedReturn,
-      threshold: outcome.threshold,
-      label: outcome.label,
-      labelVersion: outcome.labelVersion,
-      silverVersion: silverVersion.toString(),
-    };
-    return { key: symbol, value: encodeJson(record) };
+/** The `ticks.outcomes` record of a realized label. */
+export function tickOutcomeOf({ symbol, outcome }: RefinedOutcome, silverVersion: bigint): TickOutcome {
+  return {
+    schemaVersion: TICK_OUTCOME_SCHEMA_VERSION,
+    eventId: outcome.eventId,
+    symbol,
+    eventTimeUs: outcome.eventTimeUs.toString(),
+    horizonEventId: outcome.horizonEventId,
+    realizedReturn: outcome.realizedReturn,
+    threshold: outcome.threshold,
+    label: outcome.label,
+    labelVersion: outcome.labelVersion,
+    silverVersion: silverVersion.toString(),
   };
+}
+
+/** A `ticks.outcomes` message (key = symbol). */
+function outcomeRecord(silverVersion: bigint): (o: RefinedOutcome) => OutboundMessage {
+  return (o) => ({ key: o.symbol, value: encodeJson(tickOutcomeOf(o, silverVersion)) });
 }
 
 /** The span of the next chunk: halved after an oversized chunk, doubled after a small one, within the bounds. */

@@ -19,7 +19,7 @@ import { FixedClock, PipelineMetrics } from '@lakehouse/platform';
 import { Logger } from '@nestjs/common';
 import { runRepairLate } from '../cli/repair-late.command';
 import { runVerify } from '../cli/verify.command';
-import { RefinerService } from '../refiner.service';
+import { RefinerService, tickOutcomeOf } from '../refiner.service';
 import { refinerOptionsOf } from '../refiner.options';
 import { LateRepair } from './late-repair';
 import { bronzeRow, NOW, series, type TickFields } from './refiner-test-kit';
@@ -202,20 +202,7 @@ describe('late repair on real Delta tables', { timeout: 300_000 }, () => {
     const reemitted: Outcome[] = [];
     const result = await repair.run({
       beforeCommit: (outcomes) => {
-        for (const { symbol, outcome } of outcomes) {
-          reemitted.push({
-            schemaVersion: 1,
-            eventId: outcome.eventId,
-            symbol,
-            eventTimeUs: outcome.eventTimeUs.toString(),
-            horizonEventId: outcome.horizonEventId,
-            realizedReturn: outcome.realizedReturn,
-            threshold: outcome.threshold,
-            label: outcome.label,
-            labelVersion: outcome.labelVersion,
-            silverVersion: '0',
-          });
-        }
+        for (const o of outcomes) reemitted.push(tickOutcomeOf(o, 0n));
         return Promise.resolve();
       },
     });
