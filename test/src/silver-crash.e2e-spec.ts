@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { Namespace, TOPICS } from '@lakehouse/bus';
+import { decodeRefinedTicks, Namespace, TOPICS } from '@lakehouse/bus';
 import { DeltaTable, SqlSession } from '@lakehouse/delta';
 import { computeEventId, createMulberry32, parseRawTick } from '@lakehouse/domain';
 import { acquireKafka, type KafkaHandle } from '@lakehouse/testing';
@@ -31,7 +31,6 @@ const SESSION_TIMEOUT_MS = 6_000;
 const FIRST_TICK_MS = Date.UTC(2026, 0, 5, 14, 30);
 const SILVER_PATH = 'silver/ticks';
 const QUARANTINE_PATH = 'silver/quarantine';
-const EVENT_ID = /"eventId":"([0-9a-f]{64})"/;
 
 interface Stream {
   readonly messages: { key: string; value: string }[];
@@ -156,9 +155,11 @@ describe(
       await consumer.subscribe({ topic: namespace.wire(TOPICS.ticksRefined), fromBeginning: true });
       await consumer.run({
         eachBatch: async ({ batch }) => {
+          // A record is a run of one symbol's events (schema 2): count each event.
           for (const m of batch.messages) {
-            const id = EVENT_ID.exec(m.value?.toString('utf8', 0, 200) ?? '')?.[1];
-            if (id !== undefined) published.set(id, (published.get(id) ?? 0) + 1);
+            for (const { eventId } of decodeRefinedTicks(m.value)) {
+              published.set(eventId, (published.get(eventId) ?? 0) + 1);
+            }
           }
           await Promise.resolve();
         },
