@@ -15,7 +15,7 @@ import {
   tfjsPredictorFactory,
 } from '@lakehouse/model';
 import { FixedClock, PipelineMetrics } from '@lakehouse/platform';
-import { PredictorService } from './predictor.service';
+import { MAX_WINDOWS_PER_PASS, PredictorService } from './predictor.service';
 import { ModelHolder } from './serving/model-holder';
 import { PredictorMetrics } from './serving/predictor-metrics';
 import { refinedTick } from './testing/refined-ticks';
@@ -123,6 +123,27 @@ describe('PredictorService', () => {
       // Batching must not mix rows: each probability is the one the window gets alone.
       assert.ok(Math.abs(record.probability - (await scoredAlone(h.artifact, t))) < TOLERANCE);
     }
+    await h.holder.stop();
+  });
+
+  it('scores a batch larger than one pass in passes of at most MAX_WINDOWS_PER_PASS, in input order, one version', async () => {
+    const h = await harness();
+    const n = 2 * MAX_WINDOWS_PER_PASS + 76;
+    const ticks = Array.from({ length: n }, (_, i) => tick(i, { symbol: i % 2 === 0 ? 'SPX' : 'IXIC' }));
+    const inputs = [
+      { kind: 'undecodable' as const, symbol: 'SPX', reason: 'not JSON' },
+      ...ticks.map((t) => ({ kind: 'tick' as const, tick: t })),
+    ];
+    const summary = await h.service.predict(inputs, RECEIVED_AT_MS);
+    assert.deepEqual(h.forwardPasses, [MAX_WINDOWS_PER_PASS, MAX_WINDOWS_PER_PASS, 76]);
+    assert.equal(h.producer.requests, 3);
+    assert.deepEqual(summary, { predictions: n, rejects: 1, skipped: 0, modelVersion: 'v1' });
+    const records = produced(h.producer);
+    assert.equal(records[0]!.kind, 'reject');
+    assert.deepEqual(
+      records.slice(1).map((r) => (r.kind === 'prediction' ? `${r.eventId} ${r.modelVersion}` : 'reject')),
+      ticks.map((t) => `${t.eventId} v1`),
+    );
     await h.holder.stop();
   });
 

@@ -18,6 +18,12 @@ import {
   rejectRecord,
 } from './signals/signal-records';
 
+/**
+ * Windows per forward pass, at most: the batch size at which the served GRU's throughput levels off on a CPU
+ * (docs/BENCHMARKS.md, model section: ~39.5k predictions/s at 512), so a pass adds ~13 ms, not a whole fetch's worth.
+ */
+export const MAX_WINDOWS_PER_PASS = 512;
+
 /** Monotonic milliseconds (performance.now), for latencies; injectable so tests can step it. */
 export const MONOTONIC_MS = Symbol('MONOTONIC_MS');
 export type MonotonicMs = () => number;
@@ -41,8 +47,10 @@ type Slot =
   | { readonly kind: 'scored'; readonly row: number };
 
 /**
- * Refined ticks → `signals.predictions`: every window of the batch scored in ONE forward pass by one model version,
- * one produce per batch, in input order, keyed by symbol. The predictor keeps nothing per symbol (the refiner ships
+ * Refined ticks → `signals.predictions`: the windows of a batch scored by one model version in forward passes of
+ * at most {@link MAX_WINDOWS_PER_PASS}, each pass's records produced as soon as it is done, in input order, keyed by
+ * symbol. (A Kafka fetch of `ticks.refined` runs can hold thousands of windows; one pass over all of them would make
+ * the first event of the batch wait for the last.) The predictor keeps nothing per symbol (the refiner ships
  * the window), so replicas in one consumer group split the partitions freely.
  *
  * Never throws for bad input: an undecodable record, a window of the wrong shape or feature version, or a window
@@ -62,13 +70,25 @@ export class PredictorService {
   /** `receivedAtMs`: monotonic time the batch was handed to the stage (the start of the added latency). */
   async predict(inputs: readonly PredictorInput[], receivedAtMs: number): Promise<BatchSummary> {
     return this.holder.withModel(async (model) => {
-      const { records, summary } = await this.score(model, inputs, receivedAtMs);
-      const messages: OutboundMessage[] = records.map((record) => ({
-        key: record.symbol,
-        value: encodeJson(record),
-      }));
-      if (messages.length > 0) await this.producer.send(PREDICTOR_TOPICS.output, messages);
-      return summary;
+      let total: BatchSummary | undefined;
+      for (const slice of passesOf(inputs)) {
+        const { records, summary } = await this.score(model, slice, receivedAtMs);
+        const messages: OutboundMessage[] = records.map((record) => ({
+          key: record.symbol,
+          value: encodeJson(record),
+        }));
+        if (messages.length > 0) await this.producer.send(PREDICTOR_TOPICS.output, messages);
+        total =
+          total === undefined
+            ? summary
+            : {
+                predictions: total.predictions + summary.predictions,
+                rejects: total.rejects + summary.rejects,
+                skipped: total.skipped + summary.skipped,
+                modelVersion: summary.modelVersion,
+              };
+      }
+      return total!;
     });
   }
 
@@ -209,3 +229,20 @@ export class PredictorService {
 type RowOutcome =
   | { readonly ok: true; readonly probability: number; readonly label: 0 | 1 }
   | { readonly ok: false; readonly code: PredictionRejectCode; readonly reason: string };
+
+/** Consecutive slices of a batch with at most {@link MAX_WINDOWS_PER_PASS} windows each (one slice if it is empty). */
+function* passesOf(inputs: readonly PredictorInput[]): Generator<readonly PredictorInput[]> {
+  let start = 0;
+  let windows = 0;
+  for (let i = 0; i < inputs.length; i++) {
+    const input = inputs[i]!;
+    if (input.kind !== 'tick' || input.tick.window === null) continue;
+    if (windows === MAX_WINDOWS_PER_PASS) {
+      yield inputs.slice(start, i);
+      start = i;
+      windows = 0;
+    }
+    windows += 1;
+  }
+  if (start < inputs.length || inputs.length === 0) yield inputs.slice(start);
+}
