@@ -5,7 +5,7 @@ import { decodeFloat32Le, encodeFloat32Le, type ModelWindow } from './model-wind
 
 export const REFINED_TICKS_SCHEMA_VERSION = 2;
 
-/** Events per `ticks.refined` record, at most: ~70 KB encoded, far under Kafka's 1 MB record limit. */
+/** Events per `ticks.refined` record, at most: ~145 KB encoded (30 × 20 windows), far under Kafka's 1 MB record limit. */
 export const MAX_EVENTS_PER_REFINED_RECORD = 512;
 
 const decimalString = z.string().regex(/^-?\d+$/);
