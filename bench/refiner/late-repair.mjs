@@ -16,11 +16,9 @@ import { bronzeRows, refinerOn } from './throughput.mjs';
 
 const require = createRequire(join(import.meta.dirname, '..', '..', 'apps', 'refiner', 'package.json'));
 const { LateRepair } = require('./dist/silver/late-repair.js');
-const { RefinerService } = require('./dist/refiner.service.js');
 const { SilverExactlyOnce } = require('./dist/silver/silver-exactly-once.js');
 const { SilverMetrics } = require('./dist/silver/silver-metrics.js');
 const { DeltaSilverReader } = require('./dist/silver/silver-reader.js');
-const { InMemoryMessageProducer } = require('@lakehouse/bus');
 const {
   DEFAULT_FEATURE_CONFIG,
   DEFAULT_LABEL_DEFINITION,
@@ -28,7 +26,7 @@ const {
   parseRawTick,
 } = require('@lakehouse/domain');
 const { BRONZE_TICKS, DeltaLake, silverTicksTable } = require('@lakehouse/lake');
-const { PipelineMetrics, SystemClock } = require('@lakehouse/platform');
+const { PipelineMetrics } = require('@lakehouse/platform');
 
 const [TICKS, PER_VERSION, LATE_EVERY] = [50_000, 5_000, 1_000].map((d, i) =>
   Number(process.argv[2 + i] ?? d),
@@ -73,16 +71,7 @@ async function run(mode) {
     const table = silverTicksTable(names);
     const metrics = new SilverMetrics(new PipelineMetrics('refiner-bench'));
     // The throughput bench's refiner, with the live repair switched on for `live`.
-    const { options } = refinerOn(lake, 1);
-    const refiner = new RefinerService(
-      lake,
-      new SilverExactlyOnce(lake, table, names),
-      new DeltaSilverReader(lake, table),
-      new InMemoryMessageProducer(),
-      metrics,
-      new SystemClock(),
-      { ...options, repairLate: mode === 'live' },
-    );
+    const refiner = refinerOn(lake, 1, { repairLate: mode === 'live', metrics });
     await refiner.catchUp();
     const catchUpSeconds = (performance.now() - t0) / 1000;
     let result = { repaired: 0, recomputed: 0 };

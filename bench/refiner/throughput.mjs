@@ -52,26 +52,38 @@ export function bronzeRows(from, count) {
   return rows;
 }
 
-export function refinerOn(lake, maxVersions, publish = false, producer = new InMemoryMessageProducer()) {
+/** A refiner on `lake` as the benchmarks run it; `repairLate` switches on the live late repair. */
+export function refinerOn(
+  lake,
+  maxVersions,
+  {
+    publish = false,
+    repairLate = false,
+    metrics = new SilverMetrics(new PipelineMetrics('refiner-bench')),
+  } = {},
+) {
   const names = featureNames(DEFAULT_FEATURE_CONFIG);
   const table = silverTicksTable(names);
   return new RefinerService(
     lake,
     new SilverExactlyOnce(lake, table, names),
     new DeltaSilverReader(lake, table),
-    producer,
-    new SilverMetrics(new PipelineMetrics('refiner-bench')),
+    new InMemoryMessageProducer(),
+    metrics,
     new SystemClock(),
-    refinerOptionsOf(
-      {
-        REFINER_MAX_VERSIONS_PER_COMMIT: maxVersions,
-        REFINER_MAX_CLOCK_SKEW_MS: 10 * 365 * 86_400_000,
-        REFINER_MIN_EVENT_TIME: '1990-01-01T00:00:00Z',
-      },
-      DEFAULT_FEATURE_CONFIG,
-      DEFAULT_LABEL_DEFINITION,
-      { publish },
-    ),
+    {
+      ...refinerOptionsOf(
+        {
+          REFINER_MAX_VERSIONS_PER_COMMIT: maxVersions,
+          REFINER_MAX_CLOCK_SKEW_MS: 10 * 365 * 86_400_000,
+          REFINER_MIN_EVENT_TIME: '1990-01-01T00:00:00Z',
+        },
+        DEFAULT_FEATURE_CONFIG,
+        DEFAULT_LABEL_DEFINITION,
+        { publish },
+      ),
+      repairLate,
+    },
   );
 }
 
@@ -82,7 +94,7 @@ if (process.argv[1] === import.meta.filename) {
     await lake.ensureTable(BRONZE_TICKS);
     for (let at = 0; at < TICKS; at += PER_VERSION)
       await lake.append(BRONZE_TICKS, bronzeRows(at, PER_VERSION), []);
-    const refiner = refinerOn(lake, MAX_VERSIONS, true);
+    const refiner = refinerOn(lake, MAX_VERSIONS, { publish: true });
     const cpu = process.cpuUsage();
     const started = performance.now();
     const summary = await refiner.catchUp();
