@@ -94,6 +94,31 @@ describe('the refiner app on a real broker and Delta tables', { timeout: 180_000
   const refined: RefinedTick[] = [];
   const outcomes: TickOutcome[] = [];
 
+  /** What the ingestor does after a Bronze commit: announce it on `lake.commits`. */
+  const announce = (version: bigint, batchId: string, recordCount: number) =>
+    producer.send({
+      topic: namespace.wire(TOPICS.lakeCommits),
+      messages: [
+        {
+          key: BRONZE_TICKS.name,
+          value: encodeJson({
+            schemaVersion: 1,
+            table: BRONZE_TICKS.name,
+            version: String(version),
+            batchId,
+            recordCount,
+            committedAt: new Date().toISOString(),
+          }),
+        },
+      ],
+    });
+
+  const silverRows = async (lake: DeltaLake) => {
+    const session = SqlSession.create();
+    await session.register('s', await lake.handle(TABLE));
+    return silverRowsOf(await session.sql('SELECT * FROM s'), NAMES);
+  };
+
   before(async () => {
     broker = await acquireKafka();
     kafka = new Kafka({ clientId: 'refiner-int', brokers: broker.brokers, logLevel: logLevel.NOTHING });
@@ -141,27 +166,10 @@ describe('the refiner app on a real broker and Delta tables', { timeout: 180_000
       ticks.map((t, i) => bronzeRow(t, i)),
       [],
     );
-    await producer.send({
-      topic: namespace.wire(TOPICS.lakeCommits),
-      messages: [
-        {
-          key: BRONZE_TICKS.name,
-          value: encodeJson({
-            schemaVersion: 1,
-            table: BRONZE_TICKS.name,
-            version: String(version),
-            batchId: 'int',
-            recordCount: TICKS,
-            committedAt: new Date().toISOString(),
-          }),
-        },
-      ],
-    });
+    await announce(version, 'int', TICKS);
     await eventually('every event on ticks.refined', () => (refined.length >= TICKS ? true : undefined));
 
-    const session = SqlSession.create();
-    await session.register('s', await lake.handle(TABLE));
-    const rows = silverRowsOf(await session.sql('SELECT * FROM s'), NAMES);
+    const rows = await silverRows(lake);
     assert.equal(rows.length, TICKS);
     assert.deepEqual(
       refined.map((r) => r.eventId),
@@ -201,33 +209,13 @@ describe('the refiner app on a real broker and Delta tables', { timeout: 180_000
       [late, ...all.slice(TICKS)].map((t, i) => bronzeRow(t, TICKS + i)),
       [],
     );
-    await producer.send({
-      topic: namespace.wire(TOPICS.lakeCommits),
-      messages: [
-        {
-          key: BRONZE_TICKS.name,
-          value: encodeJson({
-            schemaVersion: 1,
-            table: BRONZE_TICKS.name,
-            version: String(version),
-            batchId: 'int-late',
-            recordCount: LATER + 1,
-            committedAt: new Date().toISOString(),
-          }),
-        },
-      ],
-    });
-    const read = async () => {
-      const session = SqlSession.create();
-      await session.register('s', await lake.handle(TABLE));
-      return silverRowsOf(await session.sql('SELECT * FROM s'), NAMES);
-    };
+    await announce(version, 'int-late', LATER + 1);
     const deadline = Date.now() + 60_000;
-    let rows = await read();
+    let rows = await silverRows(lake);
     while (!rows.some((r) => r.lateStatus === 'repaired')) {
       if (Date.now() > deadline) throw new Error('timed out waiting for the late tick to be repaired');
       await new Promise((r) => setTimeout(r, 200));
-      rows = await read();
+      rows = await silverRows(lake);
     }
     assert.equal(rows.length, TICKS + LATER + 1);
     assert.deepEqual(
