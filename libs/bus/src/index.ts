@@ -60,7 +60,6 @@ export {
   MAX_EVENTS_PER_REFINED_RECORD,
   REFINED_TICKS_SCHEMA_VERSION,
   decodeRefinedTicks,
-  draftOf,
   encodeRefinedTick,
   refinedTickRecords,
   refinedTicksWireSchema,

@@ -117,7 +117,7 @@ export function encodeRefinedTick(tick: RefinedTick): Buffer {
 }
 
 /** The draft that encodes back to `tick`. */
-export function draftOf(tick: RefinedTick): RefinedTickDraft {
+function draftOf(tick: RefinedTick): RefinedTickDraft {
   const { window } = tick;
   return {
     ...tick,
