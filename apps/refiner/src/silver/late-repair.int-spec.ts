@@ -8,23 +8,14 @@ import { after, before, describe, it } from 'node:test';
 import { InMemoryMessageProducer, TOPICS, tickOutcomeSchema } from '@lakehouse/bus';
 import { SqlSession } from '@lakehouse/delta';
 import { DEFAULT_FEATURE_CONFIG, DEFAULT_LABEL_DEFINITION, featureNames } from '@lakehouse/domain';
-import {
-  BRONZE_TICKS,
-  DeltaLake,
-  isCommitConflict,
-  silverTicksTable,
-  type SilverTickRow,
-} from '@lakehouse/lake';
-import { FixedClock, PipelineMetrics } from '@lakehouse/platform';
+import { DeltaLake, isCommitConflict, silverTicksTable, type SilverTickRow } from '@lakehouse/lake';
 import { Logger } from '@nestjs/common';
 import { runRepairLate } from '../cli/repair-late.command';
 import { runVerify } from '../cli/verify.command';
-import { RefinerService, tickOutcomeOf } from '../refiner.service';
-import { refinerOptionsOf } from '../refiner.options';
+import { tickOutcomeOf } from '../refiner.service';
 import { LateRepair } from './late-repair';
-import { bronzeRow, NOW, series, type TickFields } from './refiner-test-kit';
+import { type DeltaKit, deltaKit, series, type TickFields } from './refiner-test-kit';
 import { SilverExactlyOnce } from './silver-exactly-once';
-import { SilverMetrics } from './silver-metrics';
 import { DeltaSilverReader } from './silver-reader';
 import { silverRowsOf } from './silver-rows';
 
@@ -66,54 +57,15 @@ function versionsOf(bySymbol: readonly TickFields[][]): TickFields[][] {
   return versions;
 }
 
-interface Lakeside {
-  readonly root: string;
-  readonly lake: DeltaLake;
-  readonly producer: InMemoryMessageProducer;
-  refiner(options?: { repairLate?: boolean }): RefinerService;
-  bronze(ticks: readonly TickFields[]): Promise<void>;
-}
-
-async function lakeside(roots: string[], name: string): Promise<Lakeside> {
+/** A Delta kit with the default features and labels, one Bronze version per refiner commit, in its own directory. */
+async function lakeside(roots: string[], name: string): Promise<DeltaKit> {
   const root = await mkdtemp(join(tmpdir(), `late-repair-${name}-`));
   roots.push(root);
-  const lake = new DeltaLake(root);
-  await lake.ensureTable(BRONZE_TICKS);
-  const producer = new InMemoryMessageProducer();
-  let offset = 0;
-  return {
-    root,
-    lake,
-    producer,
-    refiner: ({ repairLate = false } = {}) =>
-      new RefinerService(
-        lake,
-        new SilverExactlyOnce(lake, TABLE, NAMES),
-        new DeltaSilverReader(lake, TABLE),
-        producer,
-        new SilverMetrics(new PipelineMetrics('refiner')),
-        new FixedClock(NOW),
-        {
-          ...refinerOptionsOf(
-            {
-              REFINER_MAX_VERSIONS_PER_COMMIT: 1,
-              REFINER_MAX_CLOCK_SKEW_MS: 3_600_000,
-              REFINER_MIN_EVENT_TIME: '1990-01-01T00:00:00Z',
-            },
-            DEFAULT_FEATURE_CONFIG,
-            DEFAULT_LABEL_DEFINITION,
-          ),
-          repairLate,
-        },
-      ),
-    bronze: async (ticks) => {
-      await lake.append(
-        BRONZE_TICKS,
-        ticks.map((t) => bronzeRow(t, offset++)),
-        [],
-      );
-    },
-  };
+  return deltaKit(root, {
+    features: DEFAULT_FEATURE_CONFIG,
+    labels: DEFAULT_LABEL_DEFINITION,
+    maxVersionsPerCommit: 1,
+  });
 }
 
 async function rowsOf(lake: DeltaLake): Promise<Map<string, SilverTickRow>> {
@@ -147,8 +99,8 @@ const labelOf = (o: Outcome | undefined) =>
 describe('late repair on real Delta tables', { timeout: 300_000 }, () => {
   const roots: string[] = [];
   const bySymbol = SYMBOLS.map(arrivals);
-  let live: Lakeside;
-  let ordered: Lakeside;
+  let live: DeltaKit;
+  let ordered: DeltaKit;
   let expiredIds: Set<string>;
 
   before(async () => {

@@ -12,9 +12,11 @@ import {
   type LabelDefinition,
   parseRawTick,
 } from '@lakehouse/domain';
+import { SqlSession } from '@lakehouse/delta';
 import {
   BRONZE_TICKS,
   type BronzeTickRow,
+  DeltaLake,
   InMemoryLake,
   type Lake,
   silverTicksTable,
@@ -27,9 +29,13 @@ import { RefinerService } from '../refiner.service';
 import { refinerOptionsOf } from '../refiner.options';
 import { SilverExactlyOnce } from './silver-exactly-once';
 import { SilverMetrics } from './silver-metrics';
-import { InMemorySilverReader } from './silver-reader';
+import { DeltaSilverReader, InMemorySilverReader } from './silver-reader';
+import { silverRowsOf } from './silver-rows';
 
-/** Test fixtures of the refiner's unit specs: an in-memory lake and bus, and Bronze rows built from tick fields. */
+/**
+ * Test fixtures of the refiner's specs: an in-memory lake and bus ({@link kit}) or real Delta tables in a directory
+ * ({@link deltaKit}), and Bronze rows built from tick fields.
+ */
 export const INGEST_MS = Date.UTC(2024, 0, 2, 15);
 export const NOW = new Date(INGEST_MS + 60_000);
 
@@ -134,6 +140,67 @@ export async function kit(features = SMALL_FEATURES, labels = SMALL_LABELS): Pro
       producer
         .messages(TOPICS.ticksOutcomes)
         .map((m) => tickOutcomeSchema.parse(JSON.parse(m.value.toString()))),
+  };
+}
+
+export interface DeltaKit {
+  readonly root: string;
+  readonly lake: DeltaLake;
+  readonly producer: InMemoryMessageProducer;
+  /** A refiner over the kit's Delta tables (a new one models a restarted process). */
+  refiner(options?: { maxVersionsPerCommit?: number; repairLate?: boolean }): RefinerService;
+  /** Appends one Bronze version. */
+  bronze(ticks: readonly TickFields[]): Promise<bigint>;
+  /** `silver.ticks` as stored. */
+  silverRows(): Promise<SilverTickRow[]>;
+}
+
+/** {@link kit} on real Delta tables under `root` (the caller removes it). */
+export async function deltaKit(
+  root: string,
+  { features = SMALL_FEATURES, labels = SMALL_LABELS, maxVersionsPerCommit = 1000 } = {},
+): Promise<DeltaKit> {
+  Logger.overrideLogger(false);
+  const lake = new DeltaLake(root);
+  await lake.ensureTable(BRONZE_TICKS);
+  const producer = new InMemoryMessageProducer();
+  const names = featureNames(features);
+  const table = silverTicksTable(names);
+  let offset = 0;
+  return {
+    root,
+    lake,
+    producer,
+    refiner: (options = {}) =>
+      new RefinerService(
+        lake,
+        new SilverExactlyOnce(lake, table, names),
+        new DeltaSilverReader(lake, table),
+        producer,
+        new SilverMetrics(new PipelineMetrics('refiner')),
+        new FixedClock(NOW),
+        {
+          ...refinerOptionsOf(
+            {
+              REFINER_MAX_VERSIONS_PER_COMMIT: options.maxVersionsPerCommit ?? maxVersionsPerCommit,
+              REFINER_MAX_CLOCK_SKEW_MS: 3_600_000,
+              REFINER_MIN_EVENT_TIME: '1990-01-01T00:00:00Z',
+            },
+            features,
+            labels,
+          ),
+          repairLate: options.repairLate ?? false,
+        },
+      ),
+    bronze: async (ticks) => {
+      const rows = ticks.map((t) => bronzeRow(t, offset++));
+      return (await lake.append(BRONZE_TICKS, rows, [])).version;
+    },
+    silverRows: async () => {
+      const session = SqlSession.create();
+      await session.register('s', await lake.handle(table));
+      return silverRowsOf(await session.sql('SELECT * FROM s'), names);
+    },
   };
 }
 

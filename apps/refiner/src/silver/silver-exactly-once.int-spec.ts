@@ -3,76 +3,25 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { decodeRefinedTicks, InMemoryMessageProducer } from '@lakehouse/bus';
+import { decodeRefinedTicks } from '@lakehouse/bus';
 import { featureNames } from '@lakehouse/domain';
-import {
-  BRONZE_TICKS,
-  DeltaLake,
-  type LakeError,
-  SILVER_QUARANTINE,
-  silverTicksTable,
-} from '@lakehouse/lake';
-import { FixedClock, PipelineMetrics } from '@lakehouse/platform';
+import { type LakeError, SILVER_QUARANTINE, silverTicksTable } from '@lakehouse/lake';
 import { SqlSession } from '@lakehouse/delta';
-import { Logger } from '@nestjs/common';
-import { RefinerService } from '../refiner.service';
-import { refinerOptionsOf } from '../refiner.options';
-import { bronzeRow, NOW, series, SMALL_FEATURES, SMALL_LABELS, type TickFields } from './refiner-test-kit';
-import { SILVER_APP_ID, SilverExactlyOnce } from './silver-exactly-once';
-import { SilverMetrics } from './silver-metrics';
-import { DeltaSilverReader } from './silver-reader';
-import { silverRowsOf } from './silver-rows';
+import { deltaKit, series, SMALL_FEATURES, type TickFields } from './refiner-test-kit';
+import { SILVER_APP_ID } from './silver-exactly-once';
 
 const NAMES = featureNames(SMALL_FEATURES);
 const TABLE = silverTicksTable(NAMES);
 const roots: string[] = [];
-Logger.overrideLogger(false);
 
-async function deltaKit(maxVersionsPerCommit = 1000) {
+/** A Delta kit in its own temporary directory; Silver rows with the refine time blanked, for comparing runs. */
+async function tempKit(maxVersionsPerCommit = 1000) {
   const root = await mkdtemp(join(tmpdir(), 'silver-int-'));
   roots.push(root);
-  const lake = new DeltaLake(root);
-  await lake.ensureTable(BRONZE_TICKS);
-  const producer = new InMemoryMessageProducer();
-  let offset = 0;
-  const refiner = (max = maxVersionsPerCommit) =>
-    new RefinerService(
-      lake,
-      new SilverExactlyOnce(lake, TABLE, NAMES),
-      new DeltaSilverReader(lake, TABLE),
-      producer,
-      new SilverMetrics(new PipelineMetrics('refiner')),
-      new FixedClock(NOW),
-      refinerOptionsOf(
-        {
-          REFINER_MAX_VERSIONS_PER_COMMIT: max,
-          REFINER_MAX_CLOCK_SKEW_MS: 3_600_000,
-          REFINER_MIN_EVENT_TIME: '1990-01-01T00:00:00Z',
-        },
-        SMALL_FEATURES,
-        SMALL_LABELS,
-      ),
-    );
+  const k = await deltaKit(root, { maxVersionsPerCommit });
   return {
-    lake,
-    producer,
-    refiner,
-    bronze: async (ticks: readonly TickFields[]) =>
-      (
-        await lake.append(
-          BRONZE_TICKS,
-          ticks.map((t) => bronzeRow(t, offset++)),
-          [],
-        )
-      ).version,
-    silverRows: async () => {
-      const session = SqlSession.create();
-      await session.register('s', await lake.handle(TABLE));
-      return silverRowsOf(await session.sql('SELECT * FROM s'), NAMES).map((r) => ({
-        ...r,
-        refinedTimeUs: 0n,
-      }));
-    },
+    ...k,
+    silverRows: async () => (await k.silverRows()).map((r) => ({ ...r, refinedTimeUs: 0n })),
   };
 }
 
@@ -97,7 +46,7 @@ describe('Silver exactly-once on real Delta tables', () => {
   });
 
   it('MERGEs each event once, quarantines rejects once, and records the Bronze position in the same commit', async () => {
-    const k = await deltaKit(2);
+    const k = await tempKit(2);
     let last = 0n;
     for (const v of stream()) last = await k.bronze(v);
     await k.refiner().catchUp();
@@ -125,12 +74,12 @@ describe('Silver exactly-once on real Delta tables', () => {
   });
 
   it('gives the same Silver rows whether refined in one commit or one version per commit with restarts', async () => {
-    const one = await deltaKit(1000);
-    const many = await deltaKit(1);
+    const one = await tempKit(1000);
+    const many = await tempKit(1);
     for (const v of stream()) {
       await one.bronze(v);
       await many.bronze(v);
-      await many.refiner(1).catchUp();
+      await many.refiner({ maxVersionsPerCommit: 1 }).catchUp();
     }
     await one.refiner().catchUp();
     const byId = (rows: Awaited<ReturnType<typeof one.silverRows>>) =>
@@ -139,7 +88,7 @@ describe('Silver exactly-once on real Delta tables', () => {
   });
 
   it('makes a second refiner fail with COMMIT_CONFLICT instead of duplicating', async () => {
-    const k = await deltaKit();
+    const k = await tempKit();
     await k.bronze(series('JPM', 3));
     const first = k.refiner();
     const second = k.refiner();
