@@ -8,13 +8,15 @@
 // Env: RATE (5000), SECONDS (20), WARMUP_SECONDS (10), CLIENTS (100), CLIENT_PROCS (2), SUBSCRIBE (symbol|all),
 //      DRAIN_SECONDS (5), PARTITIONS (3), KAFKA_BROKERS, MODEL_STORE_DIR, PROFILE_DIR (CPU profile per stage).
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   brokers,
   createTopology,
   decodeRefinedTicks,
+  histogramPercentilesMs,
   LatencyHistogram,
   Kafka,
   logLevel,
@@ -30,6 +32,14 @@ import {
   readTopic,
 } from './lib.mjs';
 import { BENCH_MODEL_VERSION, makeBenchModelStore } from './make-model.mjs';
+
+const { DeltaTable } = createRequire(join(ROOT, 'apps', 'ingestor', 'package.json'))('@lakehouse/delta');
+const CLOCK_TICKS_PER_SECOND = 100;
+/** User + system CPU seconds of a process so far (Linux /proc). */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
 
 const RATE = Number(process.env.RATE ?? 5_000);
 const SECONDS = Number(process.env.SECONDS ?? 20);
@@ -106,10 +116,12 @@ try {
   let n = 0;
   let measuring = false;
   let sentMeasured = 0;
+  let cpuAtStart;
   while (Date.now() - started < (WARMUP_SECONDS + SECONDS) * 1000) {
     if (!measuring && Date.now() - started >= WARMUP_SECONDS * 1000) {
       // Tick event times are whole ms: measure from the next whole ms on.
       fleet.measure((Date.now() + 1) * 1000);
+      cpuAtStart = apps.map((app) => cpuSeconds(app.child.pid));
       await sleep(2);
       measuring = true;
     }
@@ -123,8 +135,26 @@ try {
     if (measuring) sentMeasured += messages.length;
     await sleep(SEND_EVERY_MS);
   }
+  // CPU seconds each stage spent while the measured ticks were sent.
+  const cpuMeasured = Object.fromEntries(
+    apps.map((app, i) => [app.stage, Number((cpuSeconds(app.child.pid) - cpuAtStart[i]).toFixed(1))]),
+  );
   progress(`${n} ticks sent; draining`);
   await sleep(DRAIN_MS);
+  // The commits behind the hops (whole run): how many, and how long each took (bucket bounds).
+  const commits = {};
+  for (const [stage, metric] of [
+    ['ingestor', 'bronze_delta_commit_duration_seconds'],
+    ['refiner', 'silver_commit_duration_seconds'],
+    ['publisher', 'publisher_gold_commit_seconds'],
+  ]) {
+    const text = await fetch(`${apps.find((a) => a.stage === stage).url}/metrics`).then((r) => r.text());
+    const count = [...text.matchAll(new RegExp(`^${metric}_count(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))].reduce(
+      (sum, m) => sum + Number(m[1]),
+      0,
+    );
+    commits[metric] = { count, ...histogramPercentilesMs(text, metric, [50, 99]) };
+  }
   const { histogram, toPublisher, received, duplicates, disconnects } = await fleet.report();
   // Where a backlog sits: records each stage had produced by the end (whole run, warm-up included).
   const produced = {};
@@ -134,6 +164,16 @@ try {
   }
   // Where the time goes before the publisher: each stage's produce time (its records' timestamps) − tick time.
   const measuredFromMs = started + WARMUP_SECONDS * 1000;
+  // The Bronze commit that holds each tick: its `_commit_timestamp` (delta-rs: the commit's wall-clock ms).
+  const bronzeAt = new LatencyHistogram();
+  const bronze = await DeltaTable.open(join(lake, 'bronze', 'ticks'));
+  const bronzeRows = await bronze.changes({ afterVersion: 0, toVersion: await bronze.latestVersion() });
+  const eventTimes = bronzeRows.getChild('event_time');
+  const commitTimes = bronzeRows.getChild('_commit_timestamp');
+  for (let i = 0; i < bronzeRows.numRows; i++) {
+    const tickMs = Number(eventTimes.get(i)); // Arrow JS reads timestamps as epoch ms
+    if (tickMs > measuredFromMs) bronzeAt.add(Number(commitTimes.get(i)) - tickMs);
+  }
   const refinedAt = new LatencyHistogram();
   const predictedAt = new LatencyHistogram();
   await readTopic(kafka, admin, namespace.wire(TOPICS.ticksRefined), (message) => {
@@ -170,8 +210,9 @@ try {
       p95Ms: histogram.percentile(95),
       p99Ms: histogram.percentile(99),
       maxMs: histogram.percentile(100),
-      // The parts before the socket, from tick produced to: the refiner's ticks.refined produce, the predictor's
+      // The parts before the socket, from tick produced to: the Bronze commit holding it, the refiner's ticks.refined produce, the predictor's
       // signals.predictions produce, the publisher's emit (publishedAt). ms clocks.
+      toBronzeMs: hop(bronzeAt),
       toRefinedMs: hop(refinedAt),
       toPredictionMs: hop(predictedAt),
       toPublisherMs: {
@@ -186,6 +227,8 @@ try {
         p99Ms: histogram.percentile(99, expected),
       },
       drainSeconds: DRAIN_MS / 1000,
+      cpuSecondsMeasured: cpuMeasured,
+      commits,
       produced,
     }),
   );

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setImmediate } from 'node:timers/promises';
 import { decodeRefinedTicks, MAX_EVENTS_PER_REFINED_RECORD, TOPICS } from '@lakehouse/bus';
 import { computeEventId } from '@lakehouse/domain';
 import { type InMemoryLake, LakeError, SILVER_QUARANTINE } from '@lakehouse/lake';
@@ -51,7 +52,7 @@ describe('RefinerService (Bronze → Silver, exactly once)', () => {
     assert.equal(k.lake.rowsOf(SILVER_QUARANTINE)[0]?.reasonCodes, 'VOLUME_OUT_OF_RANGE');
   });
 
-  it('keeps one row per event: duplicates in a chunk, across chunks and at the head are merged away and published once', async () => {
+  it('keeps one row per event: duplicates in a chunk, across chunks and at the head are merged away', async () => {
     const k = await kit();
     const [a, b, c] = series('MSFT', 3) as [TickFields, TickFields, TickFields];
     await k.bronze([a, b, a]);
@@ -63,40 +64,83 @@ describe('RefinerService (Bronze → Silver, exactly once)', () => {
       k.silverRows().map((r) => r.eventId),
       [a, b, c].map(idOf),
     );
+    // Announced before the MERGE: the on-time events once; `b` again at the head is known to the books and
+    // dropped; `a` again is older than the head, a late tick the books cannot tell from a new one, so it is
+    // announced once more, without a window (nothing scores it), and the MERGE merges it away.
+    const refined = k.refined();
     assert.deepEqual(
-      k.refined().map((r) => r.eventId),
-      [a, b, c].map(idOf),
+      refined.map((r) => r.eventId),
+      [a, b, a, c].map(idOf),
     );
+    assert.equal(refined[2]?.window, null);
   });
 
-  it('never duplicates across a restart, and replays only the last commit’s produce', async () => {
+  it('never duplicates across a restart, and announces nothing again on start', async () => {
     const k = await kit();
     const ticks = series('NVDA', 10);
     await k.bronze(ticks.slice(0, 5));
     await k.bronze(ticks.slice(5, 8));
     await k.refiner({ maxVersionsPerCommit: 1 }).catchUp();
-    const before = k.refined().length;
-    await k.bronze([...ticks.slice(5, 8), ...ticks.slice(8)]);
-    await k.refiner().catchUp();
-
+    const restarted = k.refiner();
+    await restarted.catchUp();
+    assert.equal(k.refined().length, 8);
+    await k.bronze(ticks.slice(8));
+    await restarted.catchUp();
     assert.deepEqual(
       k.silverRows().map((r) => r.eventId),
       ticks.map(idOf),
     );
-    const ids = k.refined().map((r) => r.eventId);
-    assert.equal(before, 8);
-    // The restart republished the last commit (ticks 5..7), then published 8 and 9 once.
-    assert.deepEqual(ids.slice(8), [...ticks.slice(5, 8), ...ticks.slice(8)].map(idOf));
+    assert.deepEqual(
+      k.refined().map((r) => r.eventId),
+      ticks.map(idOf),
+    );
   });
 
-  it('gives the same features and windows to the events it replays after a restart', async () => {
+  it('announces the next chunks while a MERGE is in flight, then commits what queued meanwhile in one MERGE', async () => {
+    const k = await kit();
+    const ticks = series('KO', 3);
+    for (const tick of ticks) await k.bronze([tick]);
+    const refiner = k.refiner({ maxVersionsPerCommit: 1 });
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const merges: number[] = [];
+    const original = k.lake.merge.bind(k.lake);
+    k.lake.merge = async (...args: Parameters<InMemoryLake['merge']>) => {
+      merges.push(args[1].length);
+      if (merges.length === 1) await gate;
+      return original(...args);
+    };
+    const done = refiner.catchUp();
+    for (let turn = 0; turn < 1_000 && k.refined().length < 3; turn += 1) await setImmediate();
+    assert.equal(k.refined().length, 3, 'all three versions announced while the first MERGE waits');
+    assert.equal(k.silverRows().length, 0);
+    release();
+    await done;
+    assert.deepEqual(merges, [1, 2]);
+    assert.deepEqual(
+      k.silverRows().map((r) => r.eventId),
+      ticks.map(idOf),
+    );
+  });
+
+  it('announces the same events, windows and outcomes again when the commit after the announce failed', async () => {
     const k = await kit();
     await k.bronze(series('AMZN', 12));
-    await k.refiner().catchUp();
-    await k.refiner().catchUp();
+    const refiner = k.refiner();
+    const original = k.lake.merge.bind(k.lake);
+    k.lake.merge = () => Promise.reject(new LakeError('LAKE_IO', 'disk full'));
+    await assert.rejects(refiner.catchUp(), /disk full/);
+    assert.equal(k.silverRows().length, 0);
+    k.lake.merge = original;
+    await refiner.catchUp();
     const records = k.refined();
     assert.equal(records.length, 24);
     assert.deepEqual(records.slice(12), records.slice(0, 12));
+    assert.deepEqual(
+      k.outcomes().slice(k.outcomes().length / 2),
+      k.outcomes().slice(0, k.outcomes().length / 2),
+    );
+    assert.equal(k.silverRows().length, 12);
   });
 
   it('publishes windows once L complete vectors exist, and outcomes once the horizon is reached', async () => {
@@ -114,7 +158,9 @@ describe('RefinerService (Bronze → Silver, exactly once)', () => {
       outcomes.map((o) => [o.eventId, o.horizonEventId]),
       ticks.slice(0, 10).map((t, i) => [idOf(t), idOf(ticks[i + 2]!)]),
     );
-    assert.ok(outcomes.every((o) => o.labelVersion === 'labels-test' && o.silverVersion === '1'));
+    // Announced before the commit: the lineage is the Silver version committed then (the new table's), the events
+    // land in the next one.
+    assert.ok(outcomes.every((o) => o.labelVersion === 'labels-test' && o.silverVersion === '0'));
   });
 
   it('publishes a large chunk as records of at most 512 events of one symbol, in event order', async () => {
@@ -185,7 +231,7 @@ describe('RefinerService (Bronze → Silver, exactly once)', () => {
     assert.equal(k.silverRows().length, 30);
   });
 
-  it('stops after the chunk in flight, leaving the rest of the backlog to the next start', async () => {
+  it('stops refining on stop, commits what it announced, and leaves the rest of the backlog to the next start', async () => {
     const k = await kit();
     for (const ticks of [series('KO', 2), series('KO', 4).slice(2), series('KO', 6).slice(4)])
       await k.bronze(ticks);
@@ -197,10 +243,13 @@ describe('RefinerService (Bronze → Silver, exactly once)', () => {
     };
     refiner.wake();
     await refiner.idle();
-    assert.equal(k.silverRows().length, 2);
+    const committed = k.silverRows().length;
+    assert.ok(committed < 6, `${committed} rows committed: the stop came during the first MERGE`);
+    assert.equal(committed, k.refined().length);
     k.lake.merge = original;
     await k.refiner().catchUp();
     assert.equal(k.silverRows().length, 6);
+    assert.equal(k.refined().length, 6);
   });
 
   it('makes a second refiner covering the same Bronze versions fail with COMMIT_CONFLICT instead of duplicating', async () => {

@@ -16,11 +16,11 @@ import { SilverExactlyOnce } from './silver/silver-exactly-once';
 import { SilverMetrics } from './silver/silver-metrics';
 import { SilverReader } from './silver/silver-reader';
 import {
+  type RefineCounts,
   type RefinedEvent,
   type RefinedOutcome,
   refineChunk,
   type RefineRules,
-  restepRows,
 } from './silver/silver-refine';
 import { rebuildBook, replayPlan, type SilverModel, type SymbolBook } from './silver/symbol-book';
 
@@ -53,17 +53,40 @@ export interface CatchUpSummary {
 const MICROS_PER_MILLI = 1000n;
 const MICROS_PER_SECOND = 1e6;
 
+/** Refined and announced Bronze versions waiting for their Silver commit. */
+interface PendingChunk {
+  /** The last Bronze version the chunk covers. */
+  readonly lastBronzeVersion: bigint;
+  readonly events: readonly RefinedEvent[];
+  readonly rejects: ReturnType<typeof refineChunk>['rejects'];
+  readonly counts: RefineCounts;
+}
+
 /**
- * Bronze → Silver, one chunk of Bronze versions per Silver commit (see `silver/silver-exactly-once.ts` for the
- * invariant). A pass catches up with Bronze's latest version; `lake.commits` notifications and a timer only start
- * passes, which never overlap. After each commit the inserted events go to `ticks.refined` (with their model
- * window) and the realized labels to `ticks.outcomes`. Any failure makes the next pass resume from Silver: reload
- * the position, rebuild the feature books from Silver's tail and replay the last commit's produce.
+ * Bronze → Silver (see `silver/silver-exactly-once.ts` for the invariant). A pass catches up with Bronze's latest
+ * version; `lake.commits` notifications and a timer only start passes, which never overlap.
+ *
+ * Announce first, commit behind: each chunk of Bronze versions is refined from the books, its events (with their
+ * model windows) go to `ticks.refined` and its realized labels to `ticks.outcomes` at once, and the chunk joins the
+ * queue of the Silver committer. One MERGE at a time takes everything queued (up to `targetRowsPerCommit` rows),
+ * so the live signal never waits for a MERGE and a slow MERGE only makes the next one larger. The refining runs at
+ * most one commit's worth of rows ahead. Refining is deterministic (the books are a function of Silver and the
+ * Bronze rows), so when a commit fails the pass resumes from Silver, refines the uncommitted versions again and
+ * announces the same events again: downstream sees every Silver event at least once and dedupes by `eventId`.
+ * The late repair runs only when nothing is queued, so its books are Silver's.
  */
 export class RefinerService {
   private readonly log = new Logger('RefinerService');
   private books: ReadonlyMap<string, SymbolBook> = new Map();
+  /** The Bronze version Silver holds (committed). */
   private position: bigint | undefined;
+  /** The Bronze version the books have stepped through and announced (≥ {@link position}). */
+  private refinedTo: bigint | undefined;
+  private pending: PendingChunk[] = [];
+  private committing: Promise<void> | undefined;
+  private commitFailure: unknown;
+  /** Symbols whose late ticks Silver stored since the last repair. */
+  private lateSymbols = new Set<string>();
   private active: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
@@ -101,7 +124,7 @@ export class RefinerService {
     this.timer = setInterval(() => this.wake(), intervalMs);
   }
 
-  /** Stops polling and waits for the chunk in flight. */
+  /** Stops polling; the pass in flight commits what it announced and ends. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
@@ -151,73 +174,133 @@ export class RefinerService {
     } while (this.again);
   }
 
-  private async pass(summary: { bronzeRows: number; inserted: number; quarantined: number }): Promise<void> {
+  /**
+   * Refines and announces while Bronze has new versions (at most one commit's worth of rows ahead of Silver),
+   * keeps one Silver commit in flight, and ends when everything refined is committed (and repaired).
+   */
+  private async pass(summary: Summary): Promise<void> {
     try {
       if (this.position === undefined) await this.resume();
-      // A stop ends the pass after the chunk in flight (committed and published), not after the whole backlog.
-      while (!this.stopped) {
-        const latest = await this.bronze.latestVersion(BRONZE_TICKS);
-        const from = this.position!;
-        if (latest === undefined || latest <= from) return;
-        const step = BigInt(this.span);
-        const upTo = latest - from > step ? from + step : latest;
-        const done = await this.refineVersions(from, upTo);
-        this.span = nextSpan(this.span, done.bronzeRows, this.options);
-        summary.bronzeRows += done.bronzeRows;
-        summary.inserted += done.inserted;
-        summary.quarantined += done.quarantined;
+      for (;;) {
+        this.throwCommitFailure();
+        // A due repair stops the refining until everything queued is committed: it needs Silver's books.
+        const repairDue = this.options.repairLate === true && this.lateSymbols.size > 0 && !this.stopped;
+        const latest = this.stopped || repairDue ? undefined : await this.bronze.latestVersion(BRONZE_TICKS);
+        const from = this.refinedTo!;
+        if (latest !== undefined && latest > from && this.pendingRows() < this.options.targetRowsPerCommit) {
+          const step = BigInt(this.span);
+          const bronzeRows = await this.refineAndAnnounce(from, latest - from > step ? from + step : latest);
+          this.span = nextSpan(this.span, bronzeRows, this.options);
+          summary.bronzeRows += bronzeRows;
+          this.startCommit(summary);
+        } else if (this.committing) {
+          await this.committing;
+        } else if (this.pending.length > 0) {
+          this.startCommit(summary);
+        } else if (repairDue) {
+          await this.repairLate(this.lateSymbols);
+        } else {
+          return;
+        }
       }
     } catch (error) {
+      // Nothing may run on after a failure: let the commit in flight settle, then forget all but Silver.
+      await this.committing;
       this.position = undefined;
+      this.refinedTo = undefined;
+      this.pending = [];
+      this.commitFailure = undefined;
       this.metrics.commitFailures.inc({ code: codeOf(error) });
       throw error;
     }
   }
 
   /**
-   * Position and books from Silver. The last commit that inserted rows may not have been published (a crash
-   * between commit and produce), so its rows are stepped again from the books as they were before it, and its
-   * records are published again: at-least-once, deduplicated downstream by `eventId`.
+   * Position and books from Silver (its applied tail per symbol), and, with the repair on, a late repair of
+   * whatever Silver holds unrepaired. Nothing is produced again: every committed event was announced before its
+   * commit.
    */
   private async resume(): Promise<void> {
     const { model } = this.options;
     await this.silver.ensureTables();
-    const { position, lastCommit } = await this.silver.resume();
-    const tails = await this.reader.trailingApplied(replayPlan(model), lastCommit?.rows[0]?.bronzeVersion);
-    let books = new Map([...tails].map(([symbol, ticks]) => [symbol, rebuildBook(ticks, model)]));
-    if (lastCommit) {
-      const replay = restepRows(books, lastCommit.rows, model);
-      books = new Map(replay.books);
-      await this.publish(replay.events, replay.outcomes, lastCommit.version);
-      if (this.options.publish) this.metrics.replayedOnStart.inc(replay.events.length);
-    }
-    this.books = books;
+    const { position } = await this.silver.resume();
+    const tails = await this.reader.trailingApplied(replayPlan(model));
+    this.books = new Map([...tails].map(([symbol, ticks]) => [symbol, rebuildBook(ticks, model)]));
     this.position = position ?? this.options.startAfterVersion;
+    this.refinedTo = this.position;
     this.metrics.position.set(Number(this.position));
     this.log.log({
       msg: 'resumed from silver.ticks',
       position: String(this.position),
-      symbols: books.size,
-      replayedCommit: lastCommit === undefined ? null : String(lastCommit.version),
+      symbols: this.books.size,
     });
     if (this.options.repairLate) await this.repairLate();
   }
 
-  private async refineVersions(
-    from: bigint,
-    upTo: bigint,
-  ): Promise<{ bronzeRows: number; inserted: number; quarantined: number }> {
+  /** Refines Bronze versions `(from, upTo]` from the books and announces the result; the commit follows. */
+  private async refineAndAnnounce(from: bigint, upTo: bigint): Promise<number> {
     const entries = bronzeEntriesOf(await this.bronze.changes(BRONZE_TICKS, from, upTo));
     const refined = refineChunk(this.books, entries, this.options.rules, this.options.model, this.nowUs());
+    await this.publish(refined.events, refined.outcomes, this.silver.readVersion() ?? 0n);
+    this.books = refined.books;
+    this.refinedTo = upTo;
+    this.pending.push({
+      lastBronzeVersion: upTo,
+      events: refined.events,
+      rejects: refined.rejects,
+      counts: refined.counts,
+    });
+    return entries.length;
+  }
+
+  private pendingRows(): number {
+    return this.pending.reduce((sum, chunk) => sum + chunk.events.length, 0);
+  }
+
+  /** Starts the next Silver commit of queued chunks, unless one is in flight. */
+  private startCommit(summary: Summary): void {
+    if (this.committing !== undefined || this.pending.length === 0) return;
+    let rows = 0;
+    let take = 0;
+    do {
+      rows += this.pending[take]!.events.length;
+      take += 1;
+    } while (
+      take < this.pending.length &&
+      rows + this.pending[take]!.events.length <= this.options.targetRowsPerCommit
+    );
+    const chunks = this.pending.splice(0, take);
+    this.committing = this.commitChunks(chunks, summary).then(
+      () => {
+        this.committing = undefined;
+      },
+      (error: unknown) => {
+        this.committing = undefined;
+        this.commitFailure = error;
+      },
+    );
+  }
+
+  private throwCommitFailure(): void {
+    if (this.commitFailure !== undefined) throw this.commitFailure;
+  }
+
+  /** One Silver commit of queued chunks (their rows unique by event id: a later copy of a late tick is dropped). */
+  private async commitChunks(chunks: readonly PendingChunk[], summary: Summary): Promise<void> {
+    const seen = new Set<string>();
+    const events = chunks
+      .flatMap((c) => c.events)
+      .filter((e) => !seen.has(e.row.eventId) && seen.add(e.row.eventId) !== undefined);
+    const upTo = chunks.at(-1)!.lastBronzeVersion;
     const endCommit = this.metrics.commitDuration.startTimer();
     const commit = await this.silver.commit({
       lastBronzeVersion: upTo,
-      rows: refined.events.map((e) => e.row),
-      rejects: refined.rejects,
+      rows: events.map((e) => e.row),
+      rejects: chunks.flatMap((c) => c.rejects),
     });
     endCommit();
-    const inserted = refined.events.filter((e) => commit.insertedIds.has(e.row.eventId));
-    const stale = refined.events.find(
+    const inserted = events.filter((e) => commit.insertedIds.has(e.row.eventId));
+    const stale = events.find(
       (e) => e.row.lateStatus === 'on_time' && !commit.insertedIds.has(e.row.eventId),
     );
     if (stale !== undefined) {
@@ -226,21 +309,20 @@ export class RefinerService {
         `event ${stale.row.eventId} of ${stale.row.symbol} was already in silver.ticks`,
       );
     }
-    this.books = refined.books;
     this.position = upTo;
-    this.record(refined.counts, refined.rejects, inserted, refined.events.length);
-    if (commit.version !== undefined) await this.publish(inserted, refined.outcomes, commit.version);
-    const late = lateSymbolsOf(inserted);
-    if (this.options.repairLate && late.size > 0) await this.repairLate(late);
-    return { bronzeRows: entries.length, inserted: inserted.length, quarantined: commit.quarantined };
+    this.record(chunks, inserted);
+    for (const symbol of lateSymbolsOf(inserted)) this.lateSymbols.add(symbol);
+    summary.inserted += inserted.length;
+    summary.quarantined += commit.quarantined;
   }
 
   /**
-   * The late repair (`silver/late-repair.ts`), serialized with the commits: it re-emits the outcomes it changed, then
-   * the repaired symbols' books (equal to a rebuild from Silver) replace ours. A failure before its commit changed
-   * nothing and is logged (the next late tick or restart retries); one of its commit makes the pass resume.
+   * The late repair (`silver/late-repair.ts`), run when nothing is queued: it re-emits the outcomes it changed,
+   * then the repaired symbols' books (equal to a rebuild from Silver) replace ours. A failure before its commit
+   * changed nothing and is logged (the next late tick or restart retries); one of its commit makes the pass resume.
    */
   private async repairLate(symbols?: ReadonlySet<string>): Promise<void> {
+    this.lateSymbols = new Set();
     try {
       const repair = await new LateRepair(this.silver, this.reader, this.options.model, this.metrics).run({
         ...(symbols === undefined ? {} : { symbols }),
@@ -257,21 +339,21 @@ export class RefinerService {
     }
   }
 
-  private record(
-    counts: ReturnType<typeof refineChunk>['counts'],
-    rejects: ReturnType<typeof refineChunk>['rejects'],
-    inserted: readonly RefinedEvent[],
-    merged: number,
-  ): void {
+  private record(chunks: readonly PendingChunk[], inserted: readonly RefinedEvent[]): void {
     const m = this.metrics;
-    m.bronzeRows.inc(counts.bronzeRows);
+    let queued = 0;
+    for (const { counts, rejects, events } of chunks) {
+      queued += events.length;
+      m.bronzeRows.inc(counts.bronzeRows);
+      for (const r of rejects) for (const code of r.reasonCodes.split(',')) m.rejected.inc({ reason: code });
+      m.duplicates.inc({ where: 'chunk' }, counts.duplicatesInChunk);
+      m.duplicates.inc({ where: 'head' }, counts.knownDuplicates);
+      m.lateTicks.inc({ status: 'late' }, counts.late);
+      m.lateTicks.inc({ status: 'expired' }, counts.expired);
+    }
     m.inserted.inc(inserted.length);
-    for (const r of rejects) for (const code of r.reasonCodes.split(',')) m.rejected.inc({ reason: code });
-    m.duplicates.inc({ where: 'chunk' }, counts.duplicatesInChunk);
-    m.duplicates.inc({ where: 'head' }, counts.knownDuplicates);
-    m.duplicates.inc({ where: 'merge' }, merged - inserted.length);
-    m.lateTicks.inc({ status: 'late' }, counts.late);
-    m.lateTicks.inc({ status: 'expired' }, counts.expired);
+    // Queued rows the MERGE found in Silver, or a later copy of a late tick queued with the first one.
+    m.duplicates.inc({ where: 'merge' }, queued - inserted.length);
     m.position.set(Number(this.position));
     const now = this.nowUs();
     for (const e of inserted) {
@@ -279,7 +361,11 @@ export class RefinerService {
     }
   }
 
-  /** One produce: the Kafka adapter cuts it into requests under Kafka's size limit. */
+  /**
+   * One produce: the Kafka adapter cuts it into requests under Kafka's size limit. `silverVersion` is the lineage
+   * the records name: the Silver version this refiner had committed when it announced them (the events themselves
+   * are in a later one, the first whose `refiner:bronze.ticks` position covers their Bronze version).
+   */
   private async publish(
     events: readonly RefinedEvent[],
     outcomes: readonly RefinedOutcome[],
@@ -312,6 +398,8 @@ export class RefinerService {
     return BigInt(this.clock.now().getTime()) * MICROS_PER_MILLI;
   }
 }
+
+type Summary = { bronzeRows: number; inserted: number; quarantined: number };
 
 /** The `ticks.outcomes` record of a realized label. */
 export function tickOutcomeOf({ symbol, outcome }: RefinedOutcome, silverVersion: bigint): TickOutcome {

@@ -33,9 +33,12 @@ import { silverRowsOf } from './silver-rows';
  *   replays of events Silver holds. When the MERGE's insert count equals the rows sent, all were new; otherwise
  *   the change feed of that one commit (Silver has CDF on) names the inserted ids. Both are cheap: no pre-read of
  *   the target, and the change feed reads only the files that commit wrote.
- * - Publishing to `ticks.refined` / `ticks.outcomes` happens after the commit, so a crash in between loses the
- *   produce: on start the refiner replays the produce of the last Silver commit (see {@link resume}).
- *   Downstream consumers therefore see a record at least once and dedupe by `eventId`.
+ * - Publishing to `ticks.refined` / `ticks.outcomes` happens before the commit (the refiner announces a chunk as
+ *   soon as it is refined and commits behind, see `refiner.service.ts`), so every committed event was announced.
+ *   A crash or failed commit in between makes the refiner refine the same Bronze versions again from Silver's
+ *   books — the same events, windows and outcomes — and announce them again. Downstream consumers therefore see a
+ *   record at least once and dedupe by `eventId`; an event announced and never committed is announced again by
+ *   the retry, because the position did not move.
  *
  * The late repair (`late-repair.ts`, issue #5) is the only other writer of `silver.ticks`, and stays exactly once:
  * - It changes rows only by MERGE on the same keys and partition literals, `whenMatched: update` of the status and
@@ -47,10 +50,8 @@ import { silverRowsOf } from './silver-rows';
  * - What it writes is a function of Silver's rows alone (the late rows and the applied rows around them, re-stepped
  *   in replay order), and a `repaired` row is never re-stepped as late. So a retry after a conflict or a kill -9
  *   recomputes the same values from whatever committed, and a second run finds nothing to do: the same table.
- * - Its outcome re-emits go out before its commit (a crash in between re-emits them on the retry; Gold upserts by
- *   `eventId`). A repair commit holds no inserts, so {@link resume} steps back over it — and stops there: the insert
- *   commit before a repair was published before the repair ran, and replaying its pre-repair outcomes would undo
- *   the repair's re-emits in Gold.
+ * - Its outcome re-emits go out before its commit too (a crash in between re-emits them on the retry; Gold upserts
+ *   by `eventId`).
  */
 
 /** The app id of the refiner's position in `silver.ticks` and `silver.quarantine`. */
@@ -84,14 +85,9 @@ export function repairMerge(featureNames: readonly string[]): MergeSpec {
   };
 }
 
-/** How far back {@link SilverExactlyOnce.resume} looks for the last commit that inserted rows. */
-const LAST_COMMIT_SEARCH = 20n;
-
 export interface SilverResume {
   /** The last Bronze version Silver covers (`undefined`: none yet). */
   readonly position: bigint | undefined;
-  /** The last Silver commit that inserted rows, its rows in arrival order: its produce may not have happened. */
-  readonly lastCommit: { readonly version: bigint; readonly rows: readonly SilverTickRow[] } | undefined;
 }
 
 export interface SilverChunk {
@@ -138,7 +134,7 @@ export class SilverExactlyOnce {
     return this.silverReadVersion;
   }
 
-  /** Reads both positions from the tables' logs and the rows of the last commit that inserted any. */
+  /** Reads both positions from the tables' logs. */
   async resume(): Promise<SilverResume> {
     const silver = await this.lake.transactionVersions(this.table, [SILVER_APP_ID]);
     const quarantine = await this.lake.transactionVersions(SILVER_QUARANTINE, [SILVER_APP_ID]);
@@ -146,26 +142,7 @@ export class SilverExactlyOnce {
     this.quarantineReadVersion = quarantine.readVersion;
     this.quarantinePosition = quarantine.versions.get(SILVER_APP_ID);
     this.silverPosition = silver.versions.get(SILVER_APP_ID);
-    return {
-      position: this.silverPosition,
-      lastCommit: await this.lastCommit(silver.readVersion),
-    };
-  }
-
-  private async lastCommit(latest: bigint | undefined): Promise<SilverResume['lastCommit']> {
-    if (latest === undefined) return undefined;
-    // Maintenance commits (OPTIMIZE) add no change rows: step back over them. A repair commit (updates only) means
-    // the insert commit before it was published already: nothing to replay.
-    for (let version = latest; version > 0n && version > latest - LAST_COMMIT_SEARCH; version -= 1n) {
-      const changes = await this.lake.changes(this.table, version - 1n, version);
-      const rows = silverRowsOf(changes, this.featureNames);
-      if (rows.length > 0) return { version, rows };
-      const changeType = changes.getChild('_change_type');
-      for (let i = 0; changeType !== null && i < changes.numRows; i += 1) {
-        if (changeType.get(i) === 'update_postimage') return undefined;
-      }
-    }
-    return undefined;
+    return { position: this.silverPosition };
   }
 
   /**

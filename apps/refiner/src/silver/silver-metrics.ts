@@ -16,7 +16,6 @@ export class SilverMetrics {
   readonly commitFailures: Counter<'code'>;
   readonly position: Gauge;
   readonly freshness: Histogram;
-  readonly replayedOnStart: Counter;
   readonly lateRepaired: Counter<'kind'>;
   readonly lateRepairOutcomes: Counter;
 
@@ -79,13 +78,6 @@ export class SilverMetrics {
         name: 'silver_freshness_seconds',
         help: 'From Bronze ingest time to visible in silver.ticks, per inserted row',
         buckets: SECONDS_BUCKETS,
-        registers: [],
-      }),
-    );
-    this.replayedOnStart = metrics.register(
-      new Counter({
-        name: 'silver_replayed_on_start_total',
-        help: 'Records of the last Silver commit published again on start (at-least-once)',
         registers: [],
       }),
     );

@@ -130,30 +130,6 @@ export function refineChunk(
   };
 }
 
-/**
- * Steps rows Silver already holds (one commit's inserts, in arrival order) through the books again: the same
- * sequences and outcomes the commit produced the first time, so its produce can be replayed after a crash.
- */
-export function restepRows(
-  books: ReadonlyMap<string, SymbolBook>,
-  rows: readonly SilverTickRow[],
-  model: SilverModel,
-): Omit<RefinedChunk, 'rejects' | 'counts'> {
-  const next = new Map(books);
-  const events: RefinedEvent[] = [];
-  const outcomes: RefinedOutcome[] = [];
-  for (const row of rows) {
-    const step = stepBook(next.get(row.symbol) ?? initialBook(), silverTickOf(row), model);
-    if (step.kind === 'duplicate') continue;
-    next.set(row.symbol, step.book);
-    events.push({ row, sequence: step.kind === 'applied' ? step.sequence : null, ingestTimeUs: null });
-    if (step.kind === 'applied') {
-      for (const outcome of step.outcomes) outcomes.push({ symbol: row.symbol, outcome });
-    }
-  }
-  return { books: next, events, outcomes };
-}
-
 export function silverTickOf(row: SilverTickRow): SilverTick {
   return {
     eventId: row.eventId,
