@@ -49,12 +49,13 @@ export async function freePort() {
 
 /**
  * Starts `apps/<stage>/dist/main.js` and waits for /health/ready. stderr is kept for the error message.
- * PROFILE_DIR=<dir>: each stage writes a V8 CPU profile to <dir>/<stage>/ when it exits.
+ * PROFILE_DIR=<dir>: each stage writes a V8 CPU profile to <dir>/<name>/ when it exits. `name`: the stage's by
+ * default; another for a second replica of a stage.
  */
-export async function startApp(stage, env, readyTimeoutMs = 60_000) {
+export async function startApp(stage, env, readyTimeoutMs = 60_000, name = stage) {
   const port = await freePort();
   const profile = process.env.PROFILE_DIR
-    ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.PROFILE_DIR, stage)}`]
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.PROFILE_DIR, name)}`]
     : [];
   const child = spawn(process.execPath, [...profile, join(ROOT, 'apps', stage, 'dist', 'main.js')], {
     cwd: ROOT,
@@ -71,7 +72,7 @@ export async function startApp(stage, env, readyTimeoutMs = 60_000) {
       (r) => r.ok,
       () => false,
     );
-    if (ok) return { stage, port, url: `http://127.0.0.1:${port}`, child, stderr: () => stderr };
+    if (ok) return { stage: name, port, url: `http://127.0.0.1:${port}`, child, stderr: () => stderr };
     if (child.exitCode !== null) throw new Error(`${stage} exited during start:\n${stderr}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

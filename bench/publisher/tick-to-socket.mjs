@@ -6,7 +6,9 @@
 // the real serving cost, meaningless predictions). Prints one JSON line.
 // Usage: node bench/publisher/tick-to-socket.mjs (after npm run build).
 // Env: RATE (5000), SECONDS (20), WARMUP_SECONDS (10), CLIENTS (100), CLIENT_PROCS (2), SUBSCRIBE (symbol|all),
-//      DRAIN_SECONDS (5), PARTITIONS (3), KAFKA_BROKERS, MODEL_STORE_DIR, PROFILE_DIR (CPU profile per stage).
+//      DRAIN_SECONDS (5), PARTITIONS (3), KAFKA_BROKERS, MODEL_STORE_DIR, PROFILE_DIR (CPU profile per stage),
+//      PUBLISHERS (one|split: `split` runs the Gold writer as its own publisher replica and the clients connect to
+//      a second one with GOLD_WRITER=false, the topology apps/publisher/README.md describes for scaling out).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -56,6 +58,8 @@ const DRAIN_MS = Number(process.env.DRAIN_SECONDS ?? 5) * 1000;
 const SECRET = randomBytes(32).toString('hex');
 const WORK = join(process.env.LAKEHOUSE_WORK ?? join(ROOT, '.work'), 'bench');
 const STAGES = ['ingestor', 'refiner', 'predictor', 'publisher'];
+const PUBLISHERS = process.env.PUBLISHERS ?? 'one';
+if (!['one', 'split'].includes(PUBLISHERS)) throw new Error(`PUBLISHERS must be one or split, not ${PUBLISHERS}`);
 
 // A random walk per symbol, so the features and the model see something tick-like.
 const prices = new Map(SYMBOLS.map((s, i) => [s, 100 + i * 10]));
@@ -101,6 +105,11 @@ try {
     apps.push(await startApp(stage, env));
     progress(`${stage} ready`);
   }
+  if (PUBLISHERS === 'split') {
+    apps.push(await startApp('publisher', { ...env, GOLD_WRITER: 'false' }, undefined, 'publisher-live'));
+    progress('publisher-live ready');
+  }
+  // The clients connect to the last publisher: the only one, or the live replica.
   const publisher = apps[apps.length - 1];
   const token = await mintToken(SECRET);
   const fleet = await startClientFleet({
@@ -198,6 +207,7 @@ try {
       seconds: SECONDS,
       clients: CLIENTS,
       subscribe: SUBSCRIBE,
+      publishers: PUBLISHERS,
       model: process.env.MODEL_STORE_DIR
         ? 'promoted in MODEL_STORE_DIR'
         : `${BENCH_MODEL_VERSION} (untrained, serving shape)`,

@@ -16,7 +16,7 @@ export function refinerOptionsOf(
     RefinerConfig,
     'REFINER_MAX_VERSIONS_PER_COMMIT' | 'REFINER_MAX_CLOCK_SKEW_MS' | 'REFINER_MIN_EVENT_TIME'
   > &
-    Partial<Pick<RefinerConfig, 'REFINER_TARGET_ROWS_PER_COMMIT'>>,
+    Partial<Pick<RefinerConfig, 'REFINER_TARGET_ROWS_PER_COMMIT' | 'REFINER_MIN_COMMIT_INTERVAL_MS'>>,
   features: FeatureConfig,
   labels: LabelDefinition,
   overrides: Partial<Pick<RefinerOptions, 'publish' | 'startAfterVersion'>> = {},
@@ -32,6 +32,7 @@ export function refinerOptionsOf(
     },
     maxVersionsPerCommit: config.REFINER_MAX_VERSIONS_PER_COMMIT,
     targetRowsPerCommit: config.REFINER_TARGET_ROWS_PER_COMMIT ?? DEFAULT_TARGET_ROWS_PER_COMMIT,
+    minCommitIntervalMs: config.REFINER_MIN_COMMIT_INTERVAL_MS ?? 0,
     publish: overrides.publish ?? true,
     startAfterVersion: overrides.startAfterVersion ?? 0n,
   };

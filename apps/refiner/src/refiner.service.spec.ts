@@ -123,6 +123,28 @@ describe('RefinerService (Bronze → Silver, exactly once)', () => {
     );
   });
 
+  it('starts a Silver commit at most once per commit interval, and what is refined meanwhile joins it', async () => {
+    const k = await kit();
+    const ticks = series('KO', 3);
+    const merges: number[] = [];
+    const original = k.lake.merge.bind(k.lake);
+    k.lake.merge = (...args: Parameters<InMemoryLake['merge']>) => {
+      merges.push(args[1].length);
+      return original(...args);
+    };
+    const refiner = k.refiner({ maxVersionsPerCommit: 1, minCommitIntervalMs: 150 });
+    await k.bronze([ticks[0]!]);
+    await refiner.catchUp();
+    await k.bronze([ticks[1]!]);
+    await k.bronze([ticks[2]!]);
+    const started = performance.now();
+    await refiner.catchUp();
+    assert.ok(performance.now() - started >= 140, 'the second commit waited for the interval');
+    // Both later versions were refined (and announced) while it waited: one MERGE of two rows.
+    assert.deepEqual(merges, [1, 2]);
+    assert.equal(k.silverRows().length, 3);
+  });
+
   it('announces the same events, windows and outcomes again when the commit after the announce failed', async () => {
     const k = await kit();
     await k.bronze(series('AMZN', 12));

@@ -8,6 +8,7 @@ import {
 } from '@lakehouse/bus';
 import { BRONZE_TICKS, Lake } from '@lakehouse/lake';
 import { Clock, CodedError, errorMessage } from '@lakehouse/platform';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import { REFINER_TOPICS } from './config/refiner.config';
 import { bronzeEntriesOf } from './silver/bronze-entries';
@@ -34,6 +35,11 @@ export interface RefinerOptions {
    * read at once starts at one, doubles while chunks stay under half the target and halves when one exceeds it.
    */
   readonly targetRowsPerCommit: number;
+  /**
+   * A Silver commit starts at least this long after the previous one started (0: at once); what is refined
+   * meanwhile joins it. The live signal does not wait for commits, so this trades Silver's freshness for fewer MERGEs.
+   */
+  readonly minCommitIntervalMs?: number;
   /** Publish to `ticks.refined` / `ticks.outcomes` (off for a backfill). */
   readonly publish: boolean;
   /** Where to start when Silver holds no position yet: after this Bronze version (0: all of Bronze). */
@@ -84,11 +90,15 @@ export class RefinerService {
   private refinedTo: bigint | undefined;
   private pending: PendingChunk[] = [];
   private committing: Promise<void> | undefined;
-  private commitFailure: unknown;
+  private commitFailure: Error | undefined;
+  /** When the last Silver commit started (ms, the clock's). */
+  private lastCommitAt = Number.NEGATIVE_INFINITY;
   /** Symbols whose late ticks Silver stored since the last repair. */
   private lateSymbols = new Set<string>();
   private active: Promise<void> | undefined;
   private again = false;
+  /** Ends the running pass's wait for its commit: new Bronze versions are refined while a commit is in flight. */
+  private wakeUp: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private lastError: string | null = null;
@@ -137,6 +147,7 @@ export class RefinerService {
     if (this.stopped) return;
     if (this.active) {
       this.again = true;
+      this.wakeUp?.();
       return;
     }
     this.active = this.passes().finally(() => {
@@ -194,7 +205,8 @@ export class RefinerService {
           summary.bronzeRows += bronzeRows;
           this.startCommit(summary);
         } else if (this.committing) {
-          await this.committing;
+          await Promise.race([this.committing, new Promise<void>((resolve) => (this.wakeUp = resolve))]);
+          this.wakeUp = undefined;
         } else if (this.pending.length > 0) {
           this.startCommit(summary);
         } else if (repairDue) {
@@ -257,9 +269,27 @@ export class RefinerService {
     return this.pending.reduce((sum, chunk) => sum + chunk.events.length, 0);
   }
 
-  /** Starts the next Silver commit of queued chunks, unless one is in flight. */
+  /**
+   * Starts the next Silver commit, unless one is in flight: after the commit interval (none once stopping), it
+   * takes the queued chunks, up to `targetRowsPerCommit` rows.
+   */
   private startCommit(summary: Summary): void {
     if (this.committing !== undefined || this.pending.length === 0) return;
+    this.committing = this.commitWhenDue(summary).then(
+      () => {
+        this.committing = undefined;
+      },
+      (error: unknown) => {
+        this.committing = undefined;
+        this.commitFailure = error instanceof Error ? error : new Error(errorMessage(error));
+      },
+    );
+  }
+
+  private async commitWhenDue(summary: Summary): Promise<void> {
+    const wait = this.lastCommitAt + (this.options.minCommitIntervalMs ?? 0) - this.clock.now().getTime();
+    if (wait > 0 && !this.stopped) await delay(wait);
+    this.lastCommitAt = this.clock.now().getTime();
     let rows = 0;
     let take = 0;
     do {
@@ -269,16 +299,7 @@ export class RefinerService {
       take < this.pending.length &&
       rows + this.pending[take]!.events.length <= this.options.targetRowsPerCommit
     );
-    const chunks = this.pending.splice(0, take);
-    this.committing = this.commitChunks(chunks, summary).then(
-      () => {
-        this.committing = undefined;
-      },
-      (error: unknown) => {
-        this.committing = undefined;
-        this.commitFailure = error;
-      },
-    );
+    await this.commitChunks(this.pending.splice(0, take), summary);
   }
 
   private throwCommitFailure(): void {

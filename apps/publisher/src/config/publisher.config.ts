@@ -39,11 +39,14 @@ export const publisherConfigSchema = z
     GOLD_WRITER: goldWriterSchema,
     /** The one Gold writer group (namespaced like topics). */
     GOLD_GROUP_ID: z.string().min(1).default('publisher-gold'),
-    /** This replica's live-feed group: its own, so it sees every partition and serves every symbol. */
+    /**
+     * This replica's live-feed group: its own, so it sees every partition and serves every symbol. The default
+     * names the host and the process, so two replicas on one machine do not split the partitions between them.
+     */
     LIVE_GROUP_ID: z
       .string()
       .min(1)
-      .default(() => `publisher-live-${hostname()}`),
+      .default(() => `publisher-live-${hostname()}-${process.pid}`),
     /** See the ingestor's: how long the group waits for a silent member before reassigning its partitions. */
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
     /** Events kept per symbol for `subscribe { since }` replays. */

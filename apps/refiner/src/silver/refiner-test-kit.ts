@@ -90,6 +90,7 @@ export interface Kit {
   refiner(options?: {
     maxVersionsPerCommit?: number;
     targetRowsPerCommit?: number;
+    minCommitIntervalMs?: number;
     lake?: Lake;
   }): RefinerService;
   /** Appends one Bronze version. */
@@ -123,6 +124,7 @@ export async function kit(features = SMALL_FEATURES, labels = SMALL_LABELS): Pro
           {
             REFINER_MAX_VERSIONS_PER_COMMIT: options.maxVersionsPerCommit ?? 1000,
             REFINER_TARGET_ROWS_PER_COMMIT: options.targetRowsPerCommit ?? 100_000,
+            REFINER_MIN_COMMIT_INTERVAL_MS: options.minCommitIntervalMs ?? 0,
             REFINER_MAX_CLOCK_SKEW_MS: 3_600_000,
             REFINER_MIN_EVENT_TIME: '1990-01-01T00:00:00Z',
           },
