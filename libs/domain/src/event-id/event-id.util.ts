@@ -21,27 +21,50 @@ export interface EventIdInput {
 
 const encoder = new TextEncoder();
 
-function utf8(text: string, field: string): Uint8Array {
-  // TextEncoder maps every lone surrogate to U+FFFD, which would make distinct strings encode alike.
+function checked(text: string, field: string): string {
+  // UTF-8 encoders map every lone surrogate to U+FFFD, which would make distinct strings encode alike.
   if (!isWellFormedUnicode(text)) throw new RangeError(`${field} is not well-formed Unicode`);
-  return encoder.encode(text);
+  return text;
 }
 
-function lengthPrefixed(bytes: Uint8Array): Uint8Array {
-  const out = new Uint8Array(LENGTH_PREFIX_BYTES + bytes.byteLength);
-  new DataView(out.buffer).setUint32(0, bytes.byteLength, false);
-  out.set(bytes, LENGTH_PREFIX_BYTES);
+/** The length-prefixed domain tag: the same first bytes of every preimage. */
+const TAG = ((tag: Uint8Array) => {
+  const out = Buffer.alloc(LENGTH_PREFIX_BYTES + tag.byteLength);
+  out.writeUInt32BE(tag.byteLength, 0);
+  out.set(tag, LENGTH_PREFIX_BYTES);
   return out;
-}
+})(encoder.encode(DOMAIN_TAG));
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
+/** Reused by {@link computeEventId}: one preimage at a time, hashed before the next is written. */
+let scratch = Buffer.alloc(256);
+
+/** Writes the preimage of `input` into the scratch buffer and returns a view of it (valid until the next call). */
+function writePreimage(input: EventIdInput): Buffer {
+  const fields = [
+    checked(input.symbol, 'symbol'),
+    input.eventTimeUs.toString(),
+    canonicalDecimal(input.price),
+    canonicalDecimal(input.volume),
+  ];
+  const tradeId = input.tradeId === undefined ? undefined : checked(input.tradeId, 'tradeId');
+  let size = TAG.byteLength + 1;
+  for (const field of fields) size += LENGTH_PREFIX_BYTES + Buffer.byteLength(field, 'utf8');
+  if (tradeId !== undefined) size += LENGTH_PREFIX_BYTES + Buffer.byteLength(tradeId, 'utf8');
+  if (scratch.byteLength < size) scratch = Buffer.alloc(Math.max(size, scratch.byteLength * 2));
+  let at = TAG.copy(scratch, 0);
+  const put = (text: string) => {
+    const length = scratch.write(text, at + LENGTH_PREFIX_BYTES, 'utf8');
+    scratch.writeUInt32BE(length, at);
+    at += LENGTH_PREFIX_BYTES + length;
+  };
+  for (const field of fields) put(field);
+  if (tradeId === undefined) {
+    scratch[at++] = TRADE_ID_ABSENT;
+  } else {
+    scratch[at++] = TRADE_ID_PRESENT;
+    put(tradeId);
   }
-  return out;
+  return scratch.subarray(0, at);
 }
 
 /**
@@ -52,19 +75,7 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
  * @throws RangeError for a non-finite price or volume, or a symbol / trade id with a lone surrogate
  */
 export function encodeEventIdPreimage(input: EventIdInput): Uint8Array {
-  const parts = [
-    lengthPrefixed(utf8(DOMAIN_TAG, 'tag')),
-    lengthPrefixed(utf8(input.symbol, 'symbol')),
-    lengthPrefixed(utf8(input.eventTimeUs.toString(), 'eventTimeUs')),
-    lengthPrefixed(utf8(canonicalDecimal(input.price), 'price')),
-    lengthPrefixed(utf8(canonicalDecimal(input.volume), 'volume')),
-  ];
-  if (input.tradeId === undefined) {
-    parts.push(Uint8Array.of(TRADE_ID_ABSENT));
-  } else {
-    parts.push(Uint8Array.of(TRADE_ID_PRESENT), lengthPrefixed(utf8(input.tradeId, 'tradeId')));
-  }
-  return concat(parts);
+  return Uint8Array.from(writePreimage(input));
 }
 
 /**
@@ -72,5 +83,5 @@ export function encodeEventIdPreimage(input: EventIdInput): Uint8Array {
  * restarts and languages, so a replayed tick gets the id it had the first time and deduplicates against it.
  */
 export function computeEventId(input: EventIdInput): string {
-  return createHash('sha256').update(encodeEventIdPreimage(input)).digest('hex');
+  return createHash('sha256').update(writePreimage(input)).digest('hex');
 }
