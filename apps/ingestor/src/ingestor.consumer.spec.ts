@@ -116,4 +116,53 @@ describe('IngestorConsumer', () => {
       consumer.handle(fakeRecordBatch(INGESTOR_TOPICS.input, [{ key: 'SPX', value: GOOD_SPX }])),
     );
   });
+
+  it('commits the batches of several partitions handed over together in one Bronze commit, a txn per partition', async () => {
+    const { lake, producer, consumer } = await wire();
+    const versions: bigint[] = [];
+    const original = lake.append.bind(lake);
+    lake.append = async (...args: Parameters<InMemoryLake['append']>) => {
+      const result = await original(...args);
+      if (args[0].name === BRONZE_TICKS.name) versions.push(result.version);
+      return result;
+    };
+    await Promise.all(
+      [0, 1, 2].map((partition) =>
+        consumer.handle(
+          fakeRecordBatch(INGESTOR_TOPICS.input, [{ key: 'SPX', value: GOOD_SPX }], {
+            partition,
+            firstOffset: 10 * partition,
+          }),
+        ),
+      ),
+    );
+    assert.equal(versions.length, 1, 'one commit for the three partitions');
+    assert.equal(lake.rowsOf(BRONZE_TICKS).length, 3);
+    const stored = await lake.transactionVersions(
+      BRONZE_TICKS,
+      [0, 1, 2].map((p) => `ingestor:${INGESTOR_TOPICS.input}:${p}`),
+    );
+    assert.deepEqual([...stored.versions.values()], [0n, 10n, 20n]);
+    const [notification, ...more] = notifications(producer);
+    assert.equal(more.length, 0);
+    assert.equal(notification?.recordCount, 3);
+  });
+
+  it('fails every batch of a group commit that failed, and commits them on redelivery', async () => {
+    const { lake, consumer } = await wire();
+    const original = lake.append.bind(lake);
+    lake.append = () => Promise.reject(new Error('disk full'));
+    const batches = [0, 1].map((partition) =>
+      fakeRecordBatch(INGESTOR_TOPICS.input, [{ key: 'SPX', value: GOOD_SPX }], { partition }),
+    );
+    const outcomes = await Promise.allSettled(batches.map((b) => consumer.handle(b)));
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['rejected', 'rejected'],
+    );
+    assert.equal(lake.rowsOf(BRONZE_TICKS).length, 0);
+    lake.append = original;
+    await Promise.all(batches.map((b) => consumer.handle(b)));
+    assert.equal(lake.rowsOf(BRONZE_TICKS).length, 2);
+  });
 });

@@ -29,6 +29,7 @@ export class IngestorModule {
             groupId: config.KAFKA_GROUP_ID,
             fromBeginning: true,
             maxWaitTimeMs: config.BRONZE_MAX_FLUSH_LATENCY_MS,
+            partitionsConsumedConcurrently: config.BRONZE_CONCURRENT_PARTITIONS,
             sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
             heartbeatIntervalMs: Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 10),
           }),

@@ -11,7 +11,12 @@ import {
 import { BRONZE_TICKS, isCommitConflict } from '@lakehouse/lake';
 import { Clock } from '@lakehouse/platform';
 import { Inject, Injectable } from '@nestjs/common';
-import { BronzeExactlyOnce, type BronzeSlice, liveAppId } from './bronze/bronze-exactly-once';
+import {
+  type BronzeCommit,
+  BronzeExactlyOnce,
+  type BronzeSlice,
+  liveAppId,
+} from './bronze/bronze-exactly-once';
 import { BronzeMetrics } from './bronze/bronze-metrics';
 import { type BronzeOutcome } from './bronze/bronze-rows';
 import { INGESTOR_TOPICS } from './config/ingestor.config';
@@ -32,12 +37,30 @@ export interface IngestorOptions {
 
 const SOURCE = 'live';
 
+/** A slice waiting for the next group commit, and its handler's promise. */
+interface QueuedSlice {
+  readonly batch: RecordBatch;
+  readonly records: readonly LiveRecord[];
+  readonly slice: BronzeSlice;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /**
- * The live path: one partition's batch → Bronze, exactly once (see `bronze-exactly-once.ts`), then dead letters
- * and a `lake.commits` notification. Kafka offsets are committed by the transport after this resolves.
+ * The live path: partitions' batches → Bronze, exactly once (see `bronze-exactly-once.ts`), then dead letters and a
+ * `lake.commits` notification. Kafka offsets are committed by the transport after {@link ingest} resolves.
+ *
+ * Group commit: the transport hands batches of several partitions at once (`BRONZE_CONCURRENT_PARTITIONS`), and the
+ * slices queued while a Bronze commit is in flight (or in the same turn of the event loop) go into the next one:
+ * one Delta commit carrying each partition's position as its own txn, instead of one commit per partition. Each
+ * handler resolves when the commit holding its slice did, and fails when it failed (its partition is then re-seeked
+ * to its stored position like any failed batch).
  */
 @Injectable()
 export class IngestorService {
+  private readonly queue: QueuedSlice[] = [];
+  private committing = false;
+
   constructor(
     private readonly bronze: BronzeExactlyOnce,
     private readonly producer: MessageProducer,
@@ -58,12 +81,8 @@ export class IngestorService {
     }
   }
 
-  private async commitSlice(
-    batch: RecordBatch,
-    appId: string,
-    records: readonly LiveRecord[],
-  ): Promise<void> {
-    const endFlush = this.metrics.flushDuration.startTimer({ source: SOURCE });
+  /** Queues one partition's slice for the next group commit; resolves once it is in Bronze. */
+  private commitSlice(batch: RecordBatch, appId: string, records: readonly LiveRecord[]): Promise<void> {
     const slice: BronzeSlice = {
       appId,
       lastPosition: records[records.length - 1]!.offset,
@@ -72,46 +91,79 @@ export class IngestorService {
         r.outcome.kind === 'reject' ? [{ position: r.offset, row: r.outcome.reject }] : [],
       ),
     };
-    const endCommit = this.metrics.commitDuration.startTimer({ table: BRONZE_TICKS.name });
-    let version: bigint;
+    return new Promise((resolve, reject) => {
+      this.queue.push({ batch, records, slice, resolve, reject });
+      // On the next turn, so the batches handed over together all join the first commit.
+      if (!this.committing) {
+        this.committing = true;
+        setImmediate(() => void this.commitQueued());
+      }
+    });
+  }
+
+  private async commitQueued(): Promise<void> {
     try {
-      ({ version } = await this.bronze.commit([slice]));
+      while (this.queue.length > 0) {
+        const group = this.queue.splice(0);
+        try {
+          await this.commitGroup(group);
+          for (const queued of group) queued.resolve();
+        } catch (error) {
+          for (const queued of group) queued.reject(error);
+        }
+      }
+    } finally {
+      this.committing = false;
+    }
+  }
+
+  private async commitGroup(group: readonly QueuedSlice[]): Promise<void> {
+    const endFlush = this.metrics.flushDuration.startTimer({ source: SOURCE });
+    const endCommit = this.metrics.commitDuration.startTimer({ table: BRONZE_TICKS.name });
+    let commit: BronzeCommit;
+    try {
+      commit = await this.bronze.commit(group.map((q) => q.slice));
     } catch (error) {
       if (isCommitConflict(error)) this.metrics.commitConflicts.inc({ table: BRONZE_TICKS.name });
       throw error;
     }
     endCommit();
-    this.metrics.recordsOut.inc({ source: SOURCE }, slice.rows.length);
-    this.metrics.flushSize.observe({ source: SOURCE }, records.length);
-    this.metrics.tableVersion.set({ table: BRONZE_TICKS.name }, Number(version));
+    this.metrics.recordsOut.inc({ source: SOURCE }, commit.rows);
+    this.metrics.flushSize.observe(
+      { source: SOURCE },
+      group.reduce((n, q) => n + q.records.length, 0),
+    );
+    this.metrics.tableVersion.set({ table: BRONZE_TICKS.name }, Number(commit.version));
 
     // After the commit, so a dead letter always describes a record whose fate is settled. At-least-once: a crash
     // right here re-sends them on replay; consumers of ticks.dlq dedupe by the source position headers.
-    const letters = records.flatMap((r) =>
-      r.outcome.kind === 'reject'
-        ? [
-            deadLetterOf(r.record, {
-              code: r.outcome.reject.reasonCode,
-              message: r.outcome.reject.reasonMessage,
-            }),
-          ]
-        : [],
+    const letters = group.flatMap(({ records }) =>
+      records.flatMap((r) =>
+        r.outcome.kind === 'reject'
+          ? [
+              deadLetterOf(r.record, {
+                code: r.outcome.reject.reasonCode,
+                message: r.outcome.reject.reasonMessage,
+              }),
+            ]
+          : [],
+      ),
     );
     if (letters.length > 0) {
       await this.deadLetters.send(letters);
       for (const l of letters) this.metrics.deadLettered.inc({ source: SOURCE, reason: l.reason.code });
     }
-    await this.notify(batch, version, slice);
+    await this.notify(group, commit);
     endFlush();
   }
 
-  private async notify(batch: RecordBatch, version: bigint, slice: BronzeSlice): Promise<void> {
+  private async notify(group: readonly QueuedSlice[], commit: BronzeCommit): Promise<void> {
     const notification: LakeCommitNotification = {
       schemaVersion: LAKE_COMMIT_SCHEMA_VERSION,
       table: BRONZE_TICKS.name,
-      version: String(version),
-      batchId: batch.batchId,
-      recordCount: slice.rows.length,
+      version: String(commit.version),
+      batchId: group.map((q) => q.batch.batchId).join(','),
+      recordCount: commit.rows,
       committedAt: this.clock.now().toISOString(),
     };
     await this.producer.send(INGESTOR_TOPICS.output, [

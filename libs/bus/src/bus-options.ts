@@ -16,6 +16,11 @@ export interface ConsumerOptions {
   readonly heartbeatIntervalMs?: number;
   /** How long the broker may hold a fetch open waiting for data. */
   readonly maxWaitTimeMs?: number;
+  /**
+   * Batches of different partitions (of one fetch) handed to the stage at once; 1 (the default): one after the
+   * other. A stage that commits several partitions' batches together (the ingestor's group commit) raises it.
+   */
+  readonly partitionsConsumedConcurrently?: number;
   readonly retry?: RetryBackoff;
   /** How often the lag gauge is refreshed from the brokers' high watermarks between batches. */
   readonly lagRefreshMs?: number;

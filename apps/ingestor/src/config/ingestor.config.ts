@@ -20,6 +20,11 @@ export const ingestorConfigSchema = z
     ...lakeEnv,
     HTTP_PORT: httpPort(INGESTOR_DEFAULT_PORT),
     KAFKA_GROUP_ID: z.string().min(1).default('ingestor'),
+    /**
+     * Partitions whose fetched batches are handled at once: the batches waiting while a Bronze commit is in flight
+     * share the next commit (group commit, one txn per partition). 1: a commit per partition batch.
+     */
+    BRONZE_CONCURRENT_PARTITIONS: z.coerce.number().int().min(1).max(1_000).default(16),
     /** Records per Bronze commit: a larger fetched batch is committed in slices of this size. */
     BRONZE_MAX_RECORDS_PER_COMMIT: z.coerce.number().int().min(1).max(1_000_000).default(50_000),
     /** Largest payload Bronze stores; larger records are dead-lettered as PAYLOAD_TOO_LARGE. */

@@ -170,7 +170,7 @@ export class KafkaBatchTransport
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: this.consumerOptions.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.runner.run(payload),
     });
     this.lagMonitor.start(this.consumerOptions.lagRefreshMs ?? DEFAULT_LAG_REFRESH_MS);
