@@ -23,6 +23,18 @@ describe('SignalRing', () => {
     assert.deepEqual(ring.recent('DJI'), []);
   });
 
+  it('stays oldest first however many times it wrapped', () => {
+    const ring = new SignalRing<number>(CAPACITY);
+    for (let n = 1; n <= 20; n++) {
+      ring.push('SPX', n);
+      const expected = Array.from(
+        { length: Math.min(n, CAPACITY) },
+        (_, i) => n - Math.min(n, CAPACITY) + 1 + i,
+      );
+      assert.deepEqual(ring.recent('SPX'), expected, `after ${n} pushes`);
+    }
+  });
+
   it('refuses a capacity that is not a positive integer', () => {
     assert.throws(() => new SignalRing(0), RangeError);
   });
