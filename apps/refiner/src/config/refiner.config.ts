@@ -35,7 +35,7 @@ export const refinerConfigSchema = z
      * Silver commits start at most this often: ticks are announced before their commit, so the interval costs
      * Silver's freshness, not the live signal, and buys fewer, larger MERGEs (less CPU, fewer small files).
      */
-    REFINER_MIN_COMMIT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+    REFINER_MIN_COMMIT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
     /** A tick more than this ahead of the time Bronze received it is rejected (EVENT_TIME_TOO_LATE). */
     REFINER_MAX_CLOCK_SKEW_MS: z.coerce.number().int().min(0).default(3_600_000),
     /** Earliest accepted event time (ISO-8601); earlier ticks are rejected (EVENT_TIME_TOO_EARLY). */
