@@ -22,7 +22,7 @@ export const predictionSchema = z.object({
   /** The backend that really ran the model (e.g. `onnx-cpu`, `tfjs-wasm`, `tfjs-node-gpu`). */
   backend: z.string().min(1),
   labelVersion: z.string().min(1),
-  /** Lineage: the Silver version that stored the event. */
+  /** Lineage: the refined record's `silverVersion` (the Silver version committed when the event was announced). */
   silverVersion: decimalString,
   /** Consume → produce time of the batch the event was scored in, ms. */
   inferenceLatencyMs: z.number().nonnegative(),

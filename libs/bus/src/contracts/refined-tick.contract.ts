@@ -25,7 +25,10 @@ const decimalString = z.string().regex(/^-?\d+$/);
 export const refinedTicksWireSchema = z.object({
   schemaVersion: z.literal(REFINED_TICKS_SCHEMA_VERSION),
   symbol: z.string().min(1),
-  /** The Silver version whose MERGE stored the events (lineage). */
+  /**
+   * Lineage: the Silver version committed when the refiner announced the events (it announces before its commit;
+   * the events are in a later version, the first whose `refiner:bronze.ticks` position covers their Bronze version).
+   */
   silverVersion: decimalString,
   featureVersion: z.string().min(1),
   /** Null when no event of the record has a window yet. */
@@ -64,7 +67,7 @@ export interface RefinedTick {
   readonly price: number;
   readonly volume: number;
   readonly tradeId: string | null;
-  /** The Silver version whose MERGE stored the event (lineage). */
+  /** Lineage: the Silver version committed when the event was announced (see the wire schema). */
   readonly silverVersion: bigint;
   readonly featureVersion: string;
   /** The model window ending at this event (a view into the record's rows), null until L vectors exist. */

@@ -20,7 +20,10 @@ export const tickOutcomeSchema = z.object({
   threshold: z.number().nonnegative(),
   label: z.union([z.literal(0), z.literal(1)]),
   labelVersion: z.string().min(1),
-  /** The Silver version whose MERGE stored the horizon tick (lineage). */
+  /**
+   * Lineage: the Silver version committed when the refiner announced the outcome (before the commit that stores the
+   * horizon tick; a late repair's re-emit names the version its repair is based on).
+   */
   silverVersion: decimalString,
 });
 

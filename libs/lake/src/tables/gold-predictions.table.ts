@@ -13,7 +13,7 @@ export interface GoldPredictionSide {
   readonly backend: string;
   /** The label definition the model was trained for. */
   readonly modelLabelVersion: string;
-  /** Lineage: the Silver version that stored the event. */
+  /** Lineage: the Silver version committed when the refiner announced the event (the event is in a later one). */
   readonly silverVersion: bigint;
   readonly predictedTimeUs: bigint;
 }
@@ -26,7 +26,7 @@ export interface GoldOutcomeSide {
   readonly labelThreshold: number;
   readonly labelVersion: string;
   readonly horizonEventId: string;
-  /** Lineage: the Silver version that stored the tick closing the horizon. */
+  /** Lineage: the Silver version committed when the refiner announced the outcome. */
   readonly outcomeSilverVersion: bigint;
   /** When the publisher wrote the outcome (UTC µs). */
   readonly resolvedTimeUs: bigint;
