@@ -1,6 +1,8 @@
 """The Python deltalake baseline (same Rust core): the same steps as delta-bench.mjs, one JSON line out.
   append <dir> <rows>         build <rows> ticks in Python and append them to an empty table: one commit
-  merge <dir> <source-rows>   MERGE <source-rows> ticks (half updates, half inserts) into the last date"""
+  merge <dir> <source-rows>   MERGE <source-rows> ticks (half updates, half inserts) into the last date
+  small-commits <dir> <n> <rows>  n appends of <rows> ticks (CDF on): CPU and wall per commit by file count
+                                  (small-commits.mjs is the binding's side)"""
 import json
 import resource
 import sys
@@ -61,7 +63,34 @@ def merge(path: str, source_rows: int) -> dict:
     }
 
 
+def small_commits(path: str, n: int, rows: int) -> dict:
+    DeltaTable.create(
+        path,
+        schema=ticks(1, 0, date_of(0)).schema,
+        partition_by=["date"],
+        configuration={"delta.enableChangeDataFeed": "true"},
+    )
+    table = DeltaTable(path)
+    steps = []
+    for done in range(0, n, 50):
+        c0, w0 = time.process_time(), time.perf_counter()
+        for i in range(done, done + 50):
+            write_deltalake(table, ticks(rows, i * rows, date_of(0)), mode="append")
+        steps.append(
+            {
+                "files": done + 50,
+                "cpuMs": round((time.process_time() - c0) * 1000 / 50, 1),
+                "wallMs": round((time.perf_counter() - w0) * 1000 / 50, 1),
+            }
+        )
+    return {"bench": "small-commits", "rowsPerCommit": rows, "perCommitByFiles": steps}
+
+
 if __name__ == "__main__":
     command, path, *args = sys.argv[1:]
-    steps = {"append": lambda: append(path, int(args[0])), "merge": lambda: merge(path, int(args[0]))}
+    steps = {
+        "append": lambda: append(path, int(args[0])),
+        "merge": lambda: merge(path, int(args[0])),
+        "small-commits": lambda: small_commits(path, int(args[0]), int(args[1])),
+    }
     print(json.dumps(steps[command]()))
