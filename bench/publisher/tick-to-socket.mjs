@@ -59,7 +59,8 @@ const SECRET = randomBytes(32).toString('hex');
 const WORK = join(process.env.LAKEHOUSE_WORK ?? join(ROOT, '.work'), 'bench');
 const STAGES = ['ingestor', 'refiner', 'predictor', 'publisher'];
 const PUBLISHERS = process.env.PUBLISHERS ?? 'one';
-if (!['one', 'split'].includes(PUBLISHERS)) throw new Error(`PUBLISHERS must be one or split, not ${PUBLISHERS}`);
+if (!['one', 'split'].includes(PUBLISHERS))
+  throw new Error(`PUBLISHERS must be one or split, not ${PUBLISHERS}`);
 
 // A random walk per symbol, so the features and the model see something tick-like.
 const prices = new Map(SYMBOLS.map((s, i) => [s, 100 + i * 10]));
