@@ -290,16 +290,21 @@ export class RefinerService {
     const wait = this.lastCommitAt + (this.options.minCommitIntervalMs ?? 0) - this.clock.now().getTime();
     if (wait > 0 && !this.stopped) await delay(wait);
     this.lastCommitAt = this.clock.now().getTime();
-    let rows = 0;
-    let take = 0;
-    do {
-      rows += this.pending[take]!.events.length;
-      take += 1;
-    } while (
+    await this.commitChunks(this.takeQueued(), summary);
+  }
+
+  /** What the next commit takes: the oldest queued chunk, and the next ones while the rows stay within the target. */
+  private takeQueued(): PendingChunk[] {
+    let rows = this.pending[0]!.events.length;
+    let take = 1;
+    while (
       take < this.pending.length &&
       rows + this.pending[take]!.events.length <= this.options.targetRowsPerCommit
-    );
-    await this.commitChunks(this.pending.splice(0, take), summary);
+    ) {
+      rows += this.pending[take]!.events.length;
+      take += 1;
+    }
+    return this.pending.splice(0, take);
   }
 
   private throwCommitFailure(): void {
@@ -308,10 +313,9 @@ export class RefinerService {
 
   /** One Silver commit of queued chunks (their rows unique by event id: a later copy of a late tick is dropped). */
   private async commitChunks(chunks: readonly PendingChunk[], summary: Summary): Promise<void> {
-    const seen = new Set<string>();
-    const events = chunks
-      .flatMap((c) => c.events)
-      .filter((e) => !seen.has(e.row.eventId) && seen.add(e.row.eventId) !== undefined);
+    const byId = new Map<string, RefinedEvent>();
+    for (const e of chunks.flatMap((c) => c.events)) if (!byId.has(e.row.eventId)) byId.set(e.row.eventId, e);
+    const events = [...byId.values()];
     const upTo = chunks.at(-1)!.lastBronzeVersion;
     const endCommit = this.metrics.commitDuration.startTimer();
     const commit = await this.silver.commit({
