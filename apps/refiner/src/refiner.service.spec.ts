@@ -35,6 +35,8 @@ describe('RefinerService (Bronze → Silver, exactly once)', () => {
     assert.deepEqual(summary, { position: version, bronzeRows: 4, inserted: 3, quarantined: 1 });
     const stored = await k.lake.transactionVersions(k.table, [SILVER_APP_ID]);
     assert.equal(stored.versions.get(SILVER_APP_ID), version);
+    // The records name the Bronze version Silver's position must reach before it holds them.
+    assert.ok(k.refined().every((r) => r.bronzeVersion === version));
   });
 
   it('rejects a tick further ahead of its Bronze ingest time than the allowed clock skew', async () => {

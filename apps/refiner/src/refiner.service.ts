@@ -253,7 +253,7 @@ export class RefinerService {
   private async refineAndAnnounce(from: bigint, upTo: bigint): Promise<number> {
     const entries = bronzeEntriesOf(await this.bronze.changes(BRONZE_TICKS, from, upTo));
     const refined = refineChunk(this.books, entries, this.options.rules, this.options.model, this.nowUs());
-    await this.publish(refined.events, refined.outcomes, this.silver.readVersion() ?? 0n);
+    await this.publish(refined.events, refined.outcomes, this.silver.readVersion() ?? 0n, upTo);
     this.books = refined.books;
     this.refinedTo = upTo;
     this.pending.push({
@@ -389,22 +389,30 @@ export class RefinerService {
   /**
    * One produce: the Kafka adapter cuts it into requests under Kafka's size limit. `silverVersion` is the lineage
    * the records name: the Silver version this refiner had committed when it announced them (the events themselves
-   * are in a later one, the first whose `refiner:bronze.ticks` position covers their Bronze version).
+   * are in a later one). `bronzeVersion`, the chunk's last, tells readers of Silver when it holds them.
    */
   private async publish(
     events: readonly RefinedEvent[],
     outcomes: readonly RefinedOutcome[],
     silverVersion: bigint,
+    bronzeVersion?: bigint,
   ): Promise<void> {
     if (!this.options.publish) return;
     await this.producer.sendBatch([
-      { topic: REFINER_TOPICS.output, messages: this.refinedRecords(events, silverVersion) },
+      {
+        topic: REFINER_TOPICS.output,
+        messages: this.refinedRecords(events, silverVersion, bronzeVersion),
+      },
       { topic: REFINER_TOPICS.outcomes, messages: outcomes.map(outcomeRecord(silverVersion)) },
     ]);
   }
 
   /** `ticks.refined` records: per symbol, in event order, windows packed (see the contract). */
-  private refinedRecords(events: readonly RefinedEvent[], silverVersion: bigint): OutboundMessage[] {
+  private refinedRecords(
+    events: readonly RefinedEvent[],
+    silverVersion: bigint,
+    bronzeVersion: bigint | undefined,
+  ): OutboundMessage[] {
     const featureVersion = this.options.model.features.version;
     const drafts = events.map(({ row, sequence }) => ({
       eventId: row.eventId,
@@ -416,7 +424,7 @@ export class RefinerService {
       featureVersion: row.featureVersion ?? featureVersion,
       window: sequence,
     }));
-    return [...refinedTickRecords(drafts, silverVersion)];
+    return [...refinedTickRecords(drafts, silverVersion, bronzeVersion)];
   }
 
   private nowUs(): bigint {

@@ -43,6 +43,7 @@ export {
   SILVER_QUARANTINE,
   type SilverRejectRow,
   type SilverTickRow,
+  SILVER_POSITION_APP_ID,
   silverTicksTable,
 } from './tables/silver-ticks.table';
 export { DeltaLake, mergePredicate } from './delta-lake.adapter';

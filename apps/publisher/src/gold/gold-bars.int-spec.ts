@@ -4,8 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DeltaTable } from '@lakehouse/delta';
-import { DeltaLake, GOLD_BARS_1M, type SilverTickRow, silverTicksTable } from '@lakehouse/lake';
-import { recomputeBars } from './gold-bars';
+import {
+  DeltaLake,
+  GOLD_BARS_1M,
+  SILVER_POSITION_APP_ID,
+  type SilverTickRow,
+  silverTicksTable,
+} from '@lakehouse/lake';
+import { errorCode } from '@lakehouse/platform';
+import { recomputeBars, untilSilverCovers } from './gold-bars';
 import { goldAppId, GoldExactlyOnce } from './gold-exactly-once';
 import { GoldReader } from './gold-reader';
 
@@ -86,5 +93,35 @@ describe('gold.bars_1m from silver.ticks', () => {
       ['SPX', 100, 104, 99, 99, 18, 4n],
     );
     assert.equal(await new GoldExactlyOnce(new DeltaLake(root)).positionOf('bars', appId), 4n);
+  });
+
+  it('waits for silver.ticks to cover the Bronze version refined records name, and gives up with SILVER_BEHIND', async () => {
+    const lake = new DeltaLake(join(root, 'behind'));
+    const reader = new GoldReader(join(root, 'behind'));
+    const quick = { pollMs: 10, waitMs: 300 };
+    // No Silver yet: nothing covers anything.
+    await assert.rejects(
+      untilSilverCovers(reader, 1n, quick),
+      (e: unknown) => errorCode(e) === 'SILVER_BEHIND',
+    );
+    await lake.ensureTable(SILVER);
+    await lake.append(
+      SILVER,
+      [tick(1, 'SPX', 0n, 100, 1n)],
+      [{ appId: SILVER_POSITION_APP_ID, version: 3n }],
+    );
+    await untilSilverCovers(reader, 3n, quick);
+    await assert.rejects(
+      untilSilverCovers(reader, 4n, quick),
+      (e: unknown) => errorCode(e) === 'SILVER_BEHIND' && /covers Bronze v3 .* need v4/.test(String(e)),
+    );
+    // The refiner commits while the bars wait: the wait ends with that commit.
+    const waiting = untilSilverCovers(reader, 5n, { pollMs: 10, waitMs: 10_000 });
+    await lake.append(
+      SILVER,
+      [tick(2, 'SPX', 1n, 101, 1n)],
+      [{ appId: SILVER_POSITION_APP_ID, version: 5n }],
+    );
+    await waiting;
   });
 });

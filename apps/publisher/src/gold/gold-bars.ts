@@ -1,5 +1,7 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { aggregateMinuteBars, minuteStartOf, type MinuteBar, type SilverTick } from '@lakehouse/domain';
 import { utcDateOf } from '@lakehouse/lake';
+import { CodedError } from '@lakehouse/platform';
 import { GoldReader, GoldReadError, LATEST, recordsOf } from './gold-reader';
 
 const MICROS_PER_MINUTE = 60_000_000n;
@@ -70,4 +72,43 @@ export async function recomputeBars(
     ticks.push({ eventId: r.event_id, symbol: r.symbol, eventTimeUs, price: r.price, volume: r.volume });
   }
   return { bars: aggregateMinuteBars(ticks), silverVersion: BigInt(version) };
+}
+
+/** How often, and how long at most, the bars wait for Silver to hold the refined events they recompute. */
+export interface SilverWait {
+  readonly pollMs: number;
+  readonly waitMs: number;
+}
+
+export const SILVER_WAIT: SilverWait = { pollMs: 100, waitMs: 15_000 };
+
+/** Silver did not come to hold announced events in time: the batch fails and the transport retries it. */
+export class SilverBehindError extends CodedError<'SILVER_BEHIND'> {
+  constructor(message: string) {
+    super('SILVER_BEHIND', message);
+  }
+}
+
+/**
+ * Resolves once `silver.ticks` covers `bronzeVersion` (the refiner's position reached it, so the events of the
+ * refined records that named it are in Silver); throws {@link SilverBehindError} after `wait.waitMs`. The refiner
+ * announces before its commit, so bars recomputed any earlier would miss those events.
+ */
+export async function untilSilverCovers(
+  reader: Pick<GoldReader, 'silverPosition'>,
+  bronzeVersion: bigint,
+  wait: SilverWait = SILVER_WAIT,
+): Promise<void> {
+  const started = performance.now();
+  for (;;) {
+    const position = await reader.silverPosition();
+    if (position !== undefined && position >= bronzeVersion) return;
+    if (performance.now() - started >= wait.waitMs) {
+      throw new SilverBehindError(
+        `silver.ticks covers Bronze ${position === undefined ? 'nothing' : `v${position}`} after ` +
+          `${wait.waitMs} ms; the refined records need v${bronzeVersion}`,
+      );
+    }
+    await delay(wait.pollMs);
+  }
 }

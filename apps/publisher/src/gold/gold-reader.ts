@@ -1,5 +1,12 @@
 import { DeltaError, DeltaTable, SqlSession } from '@lakehouse/delta';
-import { BRONZE_TICKS, GOLD_ACCURACY, GOLD_BARS_1M, GOLD_PREDICTIONS, tableUri } from '@lakehouse/lake';
+import {
+  BRONZE_TICKS,
+  GOLD_ACCURACY,
+  GOLD_BARS_1M,
+  GOLD_PREDICTIONS,
+  SILVER_POSITION_APP_ID,
+  tableUri,
+} from '@lakehouse/lake';
 import { type Table as ArrowTable } from 'apache-arrow';
 
 /** Where to read a table: its latest version, a version, or the latest version committed by an instant. */
@@ -101,6 +108,20 @@ export class GoldReader {
     const session = SqlSession.create();
     await session.register('t', table, { version });
     return { rows: await session.sql(sql('t')), version };
+  }
+
+  /**
+   * The last Bronze version `silver.ticks` covers (the refiner's position, `SILVER_POSITION_APP_ID`), as of its
+   * latest version; `undefined` while Silver does not exist or holds no position yet.
+   */
+  async silverPosition(): Promise<bigint | undefined> {
+    try {
+      const version = await (await this.at('silver.ticks', LATEST)).txnVersion(SILVER_POSITION_APP_ID);
+      return version === undefined ? undefined : BigInt(version);
+    } catch (error) {
+      if (error instanceof GoldReadError && error.code === 'TABLE_NOT_FOUND') return undefined;
+      throw error;
+    }
   }
 
   async latestVersion(name: ReadableTable): Promise<number | null> {

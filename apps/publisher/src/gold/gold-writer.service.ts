@@ -15,7 +15,7 @@ import { type GoldPredictionRow } from '@lakehouse/lake';
 import { Clock, JsonLogger } from '@lakehouse/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { PublisherMetrics } from '../metrics/publisher-metrics';
-import { recomputeBars, type TouchedMinute } from './gold-bars';
+import { recomputeBars, type TouchedMinute, untilSilverCovers } from './gold-bars';
 import { goldAppId, GoldExactlyOnce } from './gold-exactly-once';
 import { GoldReader } from './gold-reader';
 import { outcomeRow, predictionRow } from './gold-rows';
@@ -77,14 +77,19 @@ export class GoldWriterService {
     if (fresh === undefined) return;
     const touched = new Map<string, TouchedMinute>();
     const rejected: DeadLetter[] = [];
+    let covering: bigint | undefined;
     for (const record of fresh) {
       const ticks = this.decode(record, rejected, decodeRefinedTicks);
       for (const tick of ticks ?? []) {
         const minuteStartUs = minuteStartOf(tick.eventTimeUs);
         touched.set(`${tick.symbol}|${minuteStartUs}`, { symbol: tick.symbol, minuteStartUs });
+        if (tick.bronzeVersion !== undefined && (covering === undefined || tick.bronzeVersion > covering))
+          covering = tick.bronzeVersion;
       }
     }
     if (rejected.length > 0) await this.deadLetters.send(rejected);
+    // The refiner announces before its Silver commit: recompute once Silver holds what the records announced.
+    if (covering !== undefined) await untilSilverCovers(this.reader, covering);
     const started = performance.now();
     const { bars, silverVersion } = await recomputeBars(this.reader, [...touched.values()]);
     const updatedTimeUs = BigInt(this.clock.now().getTime()) * MICROS_PER_MILLI;

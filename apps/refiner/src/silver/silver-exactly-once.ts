@@ -1,6 +1,7 @@
 import {
   Lake,
   type MergeSpec,
+  SILVER_POSITION_APP_ID,
   SILVER_QUARANTINE,
   type SilverRejectRow,
   type SilverTickRow,
@@ -55,7 +56,7 @@ import { silverRowsOf } from './silver-rows';
  */
 
 /** The app id of the refiner's position in `silver.ticks` and `silver.quarantine`. */
-export const SILVER_APP_ID = 'refiner:bronze.ticks';
+export const SILVER_APP_ID = SILVER_POSITION_APP_ID;
 
 /**
  * MERGE on `event_id`. The event time is part of the key too: the id is a hash of it, so matching both is the same

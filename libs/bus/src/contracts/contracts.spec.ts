@@ -166,6 +166,15 @@ describe('ticks.refined contract', () => {
     assert.deepEqual(records.flat().map(comparable), drafts.map(expected));
   });
 
+  it('carries the Bronze version Silver must cover before it holds the events, when the refiner names one', () => {
+    const drafts = stream('SPX', 3, 3, 2);
+    const named = [...refinedTickRecords(drafts, 7n, 12n)].flatMap((r) => decodeRefinedTicks(r.value));
+    assert.ok(named.every((t) => t.bronzeVersion === 12n && t.silverVersion === 7n));
+    const unnamed = [...refinedTickRecords(drafts, 7n)].flatMap((r) => decodeRefinedTicks(r.value));
+    assert.ok(unnamed.every((t) => !('bronzeVersion' in t)));
+    assert.deepEqual(decodeRefinedTicks(encodeRefinedTick(named[0]!)), [named[0]]);
+  });
+
   it('refuses a window of another shape inside one run', () => {
     const drafts = stream('SPX', 6, 3, 2);
     const odd = {

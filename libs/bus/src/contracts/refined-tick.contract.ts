@@ -19,8 +19,10 @@ const decimalString = z.string().regex(/^-?\d+$/);
  * carry about n + L − 1 vectors instead of n × L (schema 1 sent every window whole, ~4 KB an event, and encoding
  * them was most of the refiner's CPU at 10k ticks/s).
  *
- * At-least-once: a refiner crash between the Silver commit and this produce replays the produce, so consumers
- * dedupe by `eventId` (Gold's MERGE on `event_id` does).
+ * The refiner announces before its Silver commit, so a record can arrive before Silver holds its events:
+ * `bronzeVersion` says when it will (a reader of Silver waits for the refiner's position to reach it).
+ * At-least-once: a failed commit or a crash after the announce makes the refiner announce the same events again, so
+ * consumers dedupe by `eventId` (Gold's MERGE on `event_id` does).
  */
 export const refinedTicksWireSchema = z.object({
   schemaVersion: z.literal(REFINED_TICKS_SCHEMA_VERSION),
@@ -30,6 +32,11 @@ export const refinedTicksWireSchema = z.object({
    * the events are in a later version, the first whose `refiner:bronze.ticks` position covers their Bronze version).
    */
   silverVersion: decimalString,
+  /**
+   * The last Bronze version of the refiner chunk the events came from: Silver holds them once its
+   * `refiner:bronze.ticks` position reaches this version. Absent in records of refiners before announce-first.
+   */
+  bronzeVersion: decimalString.optional(),
   featureVersion: z.string().min(1),
   /** Null when no event of the record has a window yet. */
   window: z
@@ -69,13 +76,15 @@ export interface RefinedTick {
   readonly tradeId: string | null;
   /** Lineage: the Silver version committed when the event was announced (see the wire schema). */
   readonly silverVersion: bigint;
+  /** Silver holds the event once the refiner's position reaches this Bronze version (see the wire schema). */
+  readonly bronzeVersion?: bigint;
   readonly featureVersion: string;
   /** The model window ending at this event (a view into the record's rows), null until L vectors exist. */
   readonly window: ModelWindow | null;
 }
 
 /** An event about to be published: its window as L rows of F raw feature values, oldest first. */
-export interface RefinedTickDraft extends Omit<RefinedTick, 'window' | 'silverVersion'> {
+export interface RefinedTickDraft extends Omit<RefinedTick, 'window' | 'silverVersion' | 'bronzeVersion'> {
   readonly window: readonly ArrayLike<number>[] | null;
 }
 
@@ -93,6 +102,7 @@ export interface RefinedTicksRecord {
 export function* refinedTickRecords(
   drafts: readonly RefinedTickDraft[],
   silverVersion: bigint,
+  bronzeVersion?: bigint,
 ): Generator<RefinedTicksRecord> {
   const bySymbol = new Map<string, RefinedTickDraft[]>();
   for (const draft of drafts) {
@@ -108,7 +118,7 @@ export function* refinedTickRecords(
         i - start === MAX_EVENTS_PER_REFINED_RECORD ||
         list[i]!.featureVersion !== list[start]!.featureVersion;
       if (!cut) continue;
-      yield { key: symbol, value: encodeRun(list.slice(start, i), silverVersion) };
+      yield { key: symbol, value: encodeRun(list.slice(start, i), silverVersion, bronzeVersion) };
       start = i;
     }
   }
@@ -116,7 +126,7 @@ export function* refinedTickRecords(
 
 /** One event as a record of its own (tests, benchmarks, tools). */
 export function encodeRefinedTick(tick: RefinedTick): Buffer {
-  return encodeRun([draftOf(tick)], tick.silverVersion);
+  return encodeRun([draftOf(tick)], tick.silverVersion, tick.bronzeVersion);
 }
 
 /** The draft that encodes back to `tick`. */
@@ -133,7 +143,11 @@ function draftOf(tick: RefinedTick): RefinedTickDraft {
   };
 }
 
-function encodeRun(run: readonly RefinedTickDraft[], silverVersion: bigint): Buffer {
+function encodeRun(
+  run: readonly RefinedTickDraft[],
+  silverVersion: bigint,
+  bronzeVersion: bigint | undefined,
+): Buffer {
   const first = run[0]!;
   const rows: ArrayLike<number>[] = [];
   let shape: { steps: number; features: number } | undefined;
@@ -168,6 +182,7 @@ function encodeRun(run: readonly RefinedTickDraft[], silverVersion: bigint): Buf
     schemaVersion: REFINED_TICKS_SCHEMA_VERSION,
     symbol: first.symbol,
     silverVersion: silverVersion.toString(),
+    ...(bronzeVersion === undefined ? {} : { bronzeVersion: bronzeVersion.toString() }),
     featureVersion: first.featureVersion,
     window,
     events,
@@ -212,6 +227,10 @@ export function decodeRefinedTicks(value: Buffer | null): RefinedTick[] {
   const values =
     shape === null ? null : decodeFloat32Le(shape.f32le, shape.rows * shape.features, 'window.f32le');
   const silverVersion = BigInt(wire.silverVersion);
+  const lineage =
+    wire.bronzeVersion === undefined
+      ? { silverVersion }
+      : { silverVersion, bronzeVersion: BigInt(wire.bronzeVersion) };
   return wire.events.map((event, i) => {
     let window: ModelWindow | null = null;
     if (event.windowEnd !== null) {
@@ -241,7 +260,7 @@ export function decodeRefinedTicks(value: Buffer | null): RefinedTick[] {
       price: event.price,
       volume: event.volume,
       tradeId: event.tradeId,
-      silverVersion,
+      ...lineage,
       featureVersion: wire.featureVersion,
       window,
     };

@@ -14,6 +14,12 @@ export type LateStatus = 'on_time' | 'late' | 'repaired' | 'expired';
 /** Every {@link LateStatus}, for readers that check the column. */
 export const LATE_STATUSES: readonly LateStatus[] = ['on_time', 'late', 'repaired', 'expired'];
 
+/**
+ * The app id of the refiner's position in `silver.ticks` (and `silver.quarantine`): the last Bronze version Silver
+ * covers. Readers that need Silver to hold what the refiner announced (the Gold bars) wait for it.
+ */
+export const SILVER_POSITION_APP_ID = 'refiner:bronze.ticks';
+
 /** The statuses of ticks applied to the features, in event-time order: a rebuild replays these. */
 export const APPLIED_LATE_STATUSES: readonly LateStatus[] = ['on_time', 'repaired'];
 
