@@ -3,9 +3,9 @@ import { describe, it } from 'node:test';
 import { setImmediate } from 'node:timers/promises';
 import { decodeRefinedTicks, MAX_EVENTS_PER_REFINED_RECORD, TOPICS } from '@lakehouse/bus';
 import { computeEventId } from '@lakehouse/domain';
-import { type InMemoryLake, LakeError, SILVER_QUARANTINE } from '@lakehouse/lake';
+import { BRONZE_TICKS, type InMemoryLake, LakeError, SILVER_QUARANTINE } from '@lakehouse/lake';
 import { SILVER_APP_ID } from './silver/silver-exactly-once';
-import { INGEST_MS, kit, series, SMALL_FEATURES, type TickFields } from './silver/refiner-test-kit';
+import { INGEST_MS, type Kit, kit, series, SMALL_FEATURES, type TickFields } from './silver/refiner-test-kit';
 
 const idOf = (t: TickFields): string =>
   computeEventId({
@@ -15,6 +15,18 @@ const idOf = (t: TickFields): string =>
     volume: t.volume,
     ...(t.tradeId === undefined ? {} : { tradeId: t.tradeId }),
   });
+
+/** Records the source rows of every Silver MERGE on the kit's lake; the first one waits for `firstMayRun`. */
+function mergeSizes(k: Kit, firstMayRun: Promise<void> = Promise.resolve()): number[] {
+  const sizes: number[] = [];
+  const original = k.lake.merge.bind(k.lake);
+  k.lake.merge = async (...args: Parameters<InMemoryLake['merge']>) => {
+    sizes.push(args[1].length);
+    if (sizes.length === 1) await firstMayRun;
+    return original(...args);
+  };
+  return sizes;
+}
 
 describe('RefinerService (Bronze → Silver, exactly once)', () => {
   it('merges valid ticks under their event id, quarantines invalid ones with every reason, and stores the position', async () => {
@@ -105,13 +117,7 @@ describe('RefinerService (Bronze → Silver, exactly once)', () => {
     const refiner = k.refiner({ maxVersionsPerCommit: 1 });
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const merges: number[] = [];
-    const original = k.lake.merge.bind(k.lake);
-    k.lake.merge = async (...args: Parameters<InMemoryLake['merge']>) => {
-      merges.push(args[1].length);
-      if (merges.length === 1) await gate;
-      return original(...args);
-    };
+    const merges = mergeSizes(k, gate);
     const done = refiner.catchUp();
     for (let turn = 0; turn < 1_000 && k.refined().length < 3; turn += 1) await setImmediate();
     assert.equal(k.refined().length, 3, 'all three versions announced while the first MERGE waits');
@@ -128,12 +134,7 @@ describe('RefinerService (Bronze → Silver, exactly once)', () => {
   it('starts a Silver commit at most once per commit interval, and what is refined meanwhile joins it', async () => {
     const k = await kit();
     const ticks = series('KO', 3);
-    const merges: number[] = [];
-    const original = k.lake.merge.bind(k.lake);
-    k.lake.merge = (...args: Parameters<InMemoryLake['merge']>) => {
-      merges.push(args[1].length);
-      return original(...args);
-    };
+    const merges = mergeSizes(k);
     const refiner = k.refiner({ maxVersionsPerCommit: 1, minCommitIntervalMs: 150 });
     await k.bronze([ticks[0]!]);
     await refiner.catchUp();
@@ -237,21 +238,32 @@ describe('RefinerService (Bronze → Silver, exactly once)', () => {
     assert.equal(k.silverRows().length, 3);
   });
 
-  it('sizes commits by Bronze rows: small versions are grouped, large ones read one at a time', async () => {
+  it('sizes what it reads at once by Bronze rows: small versions are grouped, large ones read one at a time', async () => {
     const k = await kit();
     const ticks = series('XOM', 30);
     for (let v = 0; v < 10; v += 1) await k.bronze([ticks[v]!]);
     for (let v = 10; v < 30; v += 5) await k.bronze(ticks.slice(v, v + 5));
-    const merges: number[] = [];
-    const original = k.lake.merge.bind(k.lake);
-    k.lake.merge = (...args: Parameters<InMemoryLake['merge']>) => {
-      merges.push(args[1].length);
-      return original(...args);
+    const reads: number[] = [];
+    const changes = k.lake.changes.bind(k.lake);
+    k.lake.changes = async (...args: Parameters<InMemoryLake['changes']>) => {
+      const rows = await changes(...args);
+      if (args[0].name === BRONZE_TICKS.name) reads.push(rows.numRows);
+      return rows;
     };
+    const merges = mergeSizes(k);
     await k.refiner({ targetRowsPerCommit: 4 }).catchUp();
     // Span 1, then 2 while chunks hold 2 rows (within the target of 4); the chunk reaching the first 5-tick
     // version holds 6, over the target, so the span halves to 1: every 5-tick version after it alone.
-    assert.deepEqual(merges, [1, 2, 2, 2, 2, 6, 5, 5, 5]);
+    assert.deepEqual(reads, [1, 2, 2, 2, 2, 6, 5, 5, 5]);
+    // A commit takes the chunks queued meanwhile up to the target, or one chunk over it alone.
+    assert.ok(
+      merges.every((n) => n <= 4 || n === 5 || n === 6),
+      `MERGE sizes ${merges.join(', ')}`,
+    );
+    assert.equal(
+      merges.reduce((a, b) => a + b, 0),
+      30,
+    );
     assert.equal(k.silverRows().length, 30);
   });
 
