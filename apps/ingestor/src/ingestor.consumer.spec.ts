@@ -165,4 +165,32 @@ describe('IngestorConsumer', () => {
     await Promise.all(batches.map((b) => consumer.handle(b)));
     assert.equal(lake.rowsOf(BRONZE_TICKS).length, 2);
   });
+
+  it('drops what Bronze already holds from every partition of a group, after a restart, with positions read together', async () => {
+    const { lake, consumer } = await wire();
+    const batchOf = (partition: number) =>
+      fakeRecordBatch(
+        INGESTOR_TOPICS.input,
+        [
+          { key: 'SPX', value: GOOD_SPX },
+          { key: 'IXIC', value: GOOD_IXIC },
+        ],
+        { partition, firstOffset: 0 },
+      );
+    await Promise.all([0, 1].map((p) => consumer.handle(batchOf(p))));
+    // A restarted ingestor: nothing cached, both partitions redelivered at once from offset 0.
+    const restarted = await wire();
+    const service = new IngestorService(
+      new BronzeExactlyOnce(lake),
+      restarted.producer,
+      restarted.deadLetters,
+      new BronzeMetrics(new PipelineMetrics('ingestor')),
+      new FixedClock(NOW),
+      { maxRecordsPerCommit: 1000 },
+    );
+    const again = new IngestorConsumer(service, new FixedClock(NOW), {});
+    await Promise.all([0, 1].map((p) => again.handle(batchOf(p))));
+    assert.equal(lake.rowsOf(BRONZE_TICKS).length, 4, 'the redelivered batches add nothing');
+    assert.equal(notifications(restarted.producer).length, 0, 'no commit, so no notification');
+  });
 });

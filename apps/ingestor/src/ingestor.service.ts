@@ -37,13 +37,19 @@ export interface IngestorOptions {
 
 const SOURCE = 'live';
 
-/** A slice waiting for the next group commit, and its handler's promise. */
+/** A partition's records waiting for the next group commit, and its handler's promise. */
 interface QueuedSlice {
   readonly batch: RecordBatch;
+  readonly appId: string;
   readonly records: readonly LiveRecord[];
-  readonly slice: BronzeSlice;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
+}
+
+/** A queued slice's records above its stream's stored position, as the commit holds them. */
+interface FreshSlice {
+  readonly records: readonly LiveRecord[];
+  readonly slice: BronzeSlice;
 }
 
 /**
@@ -54,7 +60,8 @@ interface QueuedSlice {
  * slices queued while a Bronze commit is in flight (or in the same turn of the event loop) go into the next one:
  * one Delta commit carrying each partition's position as its own txn, instead of one commit per partition. Each
  * handler resolves when the commit holding its slice did, and fails when it failed (its partition is then re-seeked
- * to its stored position like any failed batch).
+ * to its stored position like any failed batch). The committer alone reads the stored positions, all of a group at
+ * the read version its commit is checked from, and drops the records at or below them there.
  */
 @Injectable()
 export class IngestorService {
@@ -72,27 +79,16 @@ export class IngestorService {
 
   async ingest(batch: RecordBatch, records: readonly LiveRecord[]): Promise<void> {
     const appId = liveAppId(batch.topic, batch.partition);
-    const stored = await this.bronze.positionOf(appId);
-    const fresh = stored === undefined ? records : records.filter((r) => r.offset > stored);
     this.metrics.recordsIn.inc({ source: SOURCE }, records.length);
-    this.metrics.skippedRedeliveries.inc({ source: SOURCE }, records.length - fresh.length);
-    for (let start = 0; start < fresh.length; start += this.options.maxRecordsPerCommit) {
-      await this.commitSlice(batch, appId, fresh.slice(start, start + this.options.maxRecordsPerCommit));
+    for (let start = 0; start < records.length; start += this.options.maxRecordsPerCommit) {
+      await this.enqueue(batch, appId, records.slice(start, start + this.options.maxRecordsPerCommit));
     }
   }
 
-  /** Queues one partition's slice for the next group commit; resolves once it is in Bronze. */
-  private commitSlice(batch: RecordBatch, appId: string, records: readonly LiveRecord[]): Promise<void> {
-    const slice: BronzeSlice = {
-      appId,
-      lastPosition: records[records.length - 1]!.offset,
-      rows: records.flatMap((r) => (r.outcome.kind === 'row' ? [r.outcome.row] : [])),
-      rejects: records.flatMap((r) =>
-        r.outcome.kind === 'reject' ? [{ position: r.offset, row: r.outcome.reject }] : [],
-      ),
-    };
+  /** Queues one partition's records for the next group commit; resolves once they are in Bronze. */
+  private enqueue(batch: RecordBatch, appId: string, records: readonly LiveRecord[]): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ batch, records, slice, resolve, reject });
+      this.queue.push({ batch, appId, records, resolve, reject });
       // On the next turn, so the batches handed over together all join the first commit.
       if (!this.committing) {
         this.committing = true;
@@ -119,10 +115,18 @@ export class IngestorService {
 
   private async commitGroup(group: readonly QueuedSlice[]): Promise<void> {
     const endFlush = this.metrics.flushDuration.startTimer({ source: SOURCE });
+    const positions = await this.bronze.positionsOf(group.map((q) => q.appId));
+    const fresh = group.flatMap((q): FreshSlice[] => {
+      const stored = positions.get(q.appId);
+      const records = stored === undefined ? q.records : q.records.filter((r) => r.offset > stored);
+      this.metrics.skippedRedeliveries.inc({ source: SOURCE }, q.records.length - records.length);
+      return records.length === 0 ? [] : [{ records, slice: sliceOf(q.appId, records) }];
+    });
+    if (fresh.length === 0) return;
     const endCommit = this.metrics.commitDuration.startTimer({ table: BRONZE_TICKS.name });
     let commit: BronzeCommit;
     try {
-      commit = await this.bronze.commit(group.map((q) => q.slice));
+      commit = await this.bronze.commit(fresh.map((f) => f.slice));
     } catch (error) {
       if (isCommitConflict(error)) this.metrics.commitConflicts.inc({ table: BRONZE_TICKS.name });
       throw error;
@@ -131,13 +135,13 @@ export class IngestorService {
     this.metrics.recordsOut.inc({ source: SOURCE }, commit.rows);
     this.metrics.flushSize.observe(
       { source: SOURCE },
-      group.reduce((n, q) => n + q.records.length, 0),
+      fresh.reduce((n, f) => n + f.records.length, 0),
     );
     this.metrics.tableVersion.set({ table: BRONZE_TICKS.name }, Number(commit.version));
 
     // After the commit, so a dead letter always describes a record whose fate is settled. At-least-once: a crash
     // right here re-sends them on replay; consumers of ticks.dlq dedupe by the source position headers.
-    const letters = group.flatMap(({ records }) =>
+    const letters = fresh.flatMap(({ records }) =>
       records.flatMap((r) =>
         r.outcome.kind === 'reject'
           ? [
@@ -170,4 +174,16 @@ export class IngestorService {
       { key: BRONZE_TICKS.name, value: encodeJson(notification) },
     ]);
   }
+}
+
+/** The Bronze slice of one stream's fresh records: rows, rejects with their positions, the last position. */
+function sliceOf(appId: string, records: readonly LiveRecord[]): BronzeSlice {
+  return {
+    appId,
+    lastPosition: records[records.length - 1]!.offset,
+    rows: records.flatMap((r) => (r.outcome.kind === 'row' ? [r.outcome.row] : [])),
+    rejects: records.flatMap((r) =>
+      r.outcome.kind === 'reject' ? [{ position: r.offset, row: r.outcome.reject }] : [],
+    ),
+  };
 }

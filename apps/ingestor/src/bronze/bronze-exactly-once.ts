@@ -82,10 +82,18 @@ export class BronzeExactlyOnce {
     return snapshot.versions;
   }
 
+  /**
+   * The stored positions of these streams, all as of the read version the next commit is checked from: when any of
+   * them is not cached, they are loaded together (a group commit filters its slices with them).
+   */
+  async positionsOf(appIds: readonly string[]): Promise<ReadonlyMap<string, bigint | undefined>> {
+    if (appIds.some((id) => !this.bronzePositions.has(id))) await this.loadPositions(appIds);
+    return new Map(appIds.map((id) => [id, this.bronzePositions.get(id)]));
+  }
+
   /** The position below which a stream's records are already in Bronze, loading it on first use. */
   async positionOf(appId: string): Promise<bigint | undefined> {
-    if (!this.bronzePositions.has(appId)) await this.loadPositions([appId]);
-    return this.bronzePositions.get(appId);
+    return (await this.positionsOf([appId])).get(appId);
   }
 
   /**
