@@ -94,9 +94,10 @@ function observe(k: Kit): unknown {
       .rowsOf(SILVER_QUARANTINE)
       .map((r) => `${r.kafkaOffset} ${r.reasonCodes}`)
       .sort(),
+    // Lineage depends on batching by design: the Silver version then and the chunk's last Bronze version.
     refined: byEvent(
       k.refined(),
-      ({ silverVersion: _, ...rest }) => rest,
+      ({ silverVersion: _, bronzeVersion: __, ...rest }) => rest,
       (r) => r.window === null,
     ),
     outcomes: byEvent(
