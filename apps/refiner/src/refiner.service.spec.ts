@@ -4,7 +4,9 @@ import { setImmediate } from 'node:timers/promises';
 import { decodeRefinedTicks, MAX_EVENTS_PER_REFINED_RECORD, TOPICS } from '@lakehouse/bus';
 import { computeEventId } from '@lakehouse/domain';
 import { BRONZE_TICKS, type InMemoryLake, LakeError, SILVER_QUARANTINE } from '@lakehouse/lake';
+import { PipelineMetrics } from '@lakehouse/platform';
 import { SILVER_APP_ID } from './silver/silver-exactly-once';
+import { SilverMetrics } from './silver/silver-metrics';
 import { INGEST_MS, type Kit, kit, series, SMALL_FEATURES, type TickFields } from './silver/refiner-test-kit';
 
 const idOf = (t: TickFields): string =>
@@ -146,6 +148,17 @@ describe('RefinerService (Bronze → Silver, exactly once)', () => {
     // Both later versions were refined (and announced) while it waited: one MERGE of two rows.
     assert.deepEqual(merges, [1, 2]);
     assert.equal(k.silverRows().length, 3);
+  });
+
+  it('measures each event from Bronze ingest to its announce, and again to its Silver commit', async () => {
+    const k = await kit();
+    const metrics = new SilverMetrics(new PipelineMetrics('refiner'));
+    await k.bronze(series('KO', 4));
+    await k.refiner({ metrics }).catchUp();
+    const countOf = async (h: SilverMetrics['freshness']) =>
+      (await h.get()).values.find((v) => v.metricName?.endsWith('_count'))?.value;
+    assert.equal(await countOf(metrics.announceLatency), 4);
+    assert.equal(await countOf(metrics.freshness), 4);
   });
 
   it('announces the same events, windows and outcomes again when the commit after the announce failed', async () => {

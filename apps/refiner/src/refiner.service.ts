@@ -254,6 +254,7 @@ export class RefinerService {
     const entries = bronzeEntriesOf(await this.bronze.changes(BRONZE_TICKS, from, upTo));
     const refined = refineChunk(this.books, entries, this.options.rules, this.options.model, this.nowUs());
     await this.publish(refined.events, refined.outcomes, this.silver.readVersion() ?? 0n, upTo);
+    if (this.options.publish) this.observeSince(this.metrics.announceLatency, refined.events);
     this.books = refined.books;
     this.refinedTo = upTo;
     this.pending.push({
@@ -380,9 +381,14 @@ export class RefinerService {
     // Queued rows the MERGE found in Silver, or a later copy of a late tick queued with the first one.
     m.duplicates.inc({ where: 'merge' }, queued - inserted.length);
     m.position.set(Number(this.position));
+    this.observeSince(m.freshness, inserted);
+  }
+
+  /** Observes, per event, the seconds since Bronze received it. */
+  private observeSince(histogram: SilverMetrics['freshness'], events: readonly RefinedEvent[]): void {
     const now = this.nowUs();
-    for (const e of inserted) {
-      if (e.ingestTimeUs !== null) m.freshness.observe(Number(now - e.ingestTimeUs) / MICROS_PER_SECOND);
+    for (const e of events) {
+      if (e.ingestTimeUs !== null) histogram.observe(Number(now - e.ingestTimeUs) / MICROS_PER_SECOND);
     }
   }
 

@@ -92,6 +92,7 @@ export interface Kit {
     targetRowsPerCommit?: number;
     minCommitIntervalMs?: number;
     lake?: Lake;
+    metrics?: SilverMetrics;
   }): RefinerService;
   /** Appends one Bronze version. */
   bronze(ticks: readonly TickFields[]): Promise<bigint>;
@@ -118,7 +119,7 @@ export async function kit(features = SMALL_FEATURES, labels = SMALL_LABELS): Pro
         new SilverExactlyOnce(options.lake ?? lake, table, names),
         new InMemorySilverReader(lake, table),
         producer,
-        new SilverMetrics(new PipelineMetrics('refiner')),
+        options.metrics ?? new SilverMetrics(new PipelineMetrics('refiner')),
         new FixedClock(NOW),
         refinerOptionsOf(
           {

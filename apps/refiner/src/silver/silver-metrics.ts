@@ -16,6 +16,7 @@ export class SilverMetrics {
   readonly commitFailures: Counter<'code'>;
   readonly position: Gauge;
   readonly freshness: Histogram;
+  readonly announceLatency: Histogram;
   readonly lateRepaired: Counter<'kind'>;
   readonly lateRepairOutcomes: Counter;
 
@@ -77,6 +78,14 @@ export class SilverMetrics {
       new Histogram({
         name: 'silver_freshness_seconds',
         help: 'From Bronze ingest time to visible in silver.ticks, per inserted row',
+        buckets: SECONDS_BUCKETS,
+        registers: [],
+      }),
+    );
+    this.announceLatency = metrics.register(
+      new Histogram({
+        name: 'silver_announce_latency_seconds',
+        help: 'From Bronze ingest time to announced on ticks.refined (before the Silver commit), per event',
         buckets: SECONDS_BUCKETS,
         registers: [],
       }),
