@@ -25,7 +25,7 @@ import {
 } from '@lakehouse/lake';
 import { FixedClock, PipelineMetrics } from '@lakehouse/platform';
 import { Logger } from '@nestjs/common';
-import { RefinerService } from '../refiner.service';
+import { type RefinerOptions, RefinerService } from '../refiner.service';
 import { refinerOptionsOf } from '../refiner.options';
 import { SilverExactlyOnce } from './silver-exactly-once';
 import { SilverMetrics } from './silver-metrics';
@@ -101,6 +101,38 @@ export interface Kit {
   outcomes(): ReturnType<typeof tickOutcomeSchema.parse>[];
 }
 
+/** Appends each call's ticks as one Bronze version, their Kafka offsets counting on from the last call's. */
+function bronzeAppender(lake: Lake): (ticks: readonly TickFields[]) => Promise<bigint> {
+  let offset = 0;
+  return async (ticks) => {
+    const rows = ticks.map((t) => bronzeRow(t, offset++));
+    return (await lake.append(BRONZE_TICKS, rows, [])).version;
+  };
+}
+
+/** The refiner's options as the kits run it: the app's rules, the given model and commit sizing. */
+function testOptions(
+  features: FeatureConfig,
+  labels: LabelDefinition,
+  options: {
+    maxVersionsPerCommit: number;
+    targetRowsPerCommit?: number | undefined;
+    minCommitIntervalMs?: number | undefined;
+  },
+): RefinerOptions {
+  return refinerOptionsOf(
+    {
+      REFINER_MAX_VERSIONS_PER_COMMIT: options.maxVersionsPerCommit,
+      REFINER_TARGET_ROWS_PER_COMMIT: options.targetRowsPerCommit ?? 100_000,
+      REFINER_MIN_COMMIT_INTERVAL_MS: options.minCommitIntervalMs ?? 0,
+      REFINER_MAX_CLOCK_SKEW_MS: 3_600_000,
+      REFINER_MIN_EVENT_TIME: '1990-01-01T00:00:00Z',
+    },
+    features,
+    labels,
+  );
+}
+
 export async function kit(features = SMALL_FEATURES, labels = SMALL_LABELS): Promise<Kit> {
   Logger.overrideLogger(false);
   const lake = new InMemoryLake();
@@ -108,7 +140,6 @@ export async function kit(features = SMALL_FEATURES, labels = SMALL_LABELS): Pro
   const producer = new InMemoryMessageProducer();
   const names = featureNames(features);
   const table = silverTicksTable(names);
-  let offset = 0;
   return {
     lake,
     producer,
@@ -121,22 +152,13 @@ export async function kit(features = SMALL_FEATURES, labels = SMALL_LABELS): Pro
         producer,
         options.metrics ?? new SilverMetrics(new PipelineMetrics('refiner')),
         new FixedClock(NOW),
-        refinerOptionsOf(
-          {
-            REFINER_MAX_VERSIONS_PER_COMMIT: options.maxVersionsPerCommit ?? 1000,
-            REFINER_TARGET_ROWS_PER_COMMIT: options.targetRowsPerCommit ?? 100_000,
-            REFINER_MIN_COMMIT_INTERVAL_MS: options.minCommitIntervalMs ?? 0,
-            REFINER_MAX_CLOCK_SKEW_MS: 3_600_000,
-            REFINER_MIN_EVENT_TIME: '1990-01-01T00:00:00Z',
-          },
-          features,
-          labels,
-        ),
+        testOptions(features, labels, {
+          maxVersionsPerCommit: options.maxVersionsPerCommit ?? 1000,
+          targetRowsPerCommit: options.targetRowsPerCommit,
+          minCommitIntervalMs: options.minCommitIntervalMs,
+        }),
       ),
-    bronze: async (ticks) => {
-      const rows = ticks.map((t) => bronzeRow(t, offset++));
-      return (await lake.append(BRONZE_TICKS, rows, [])).version;
-    },
+    bronze: bronzeAppender(lake),
     silverRows: () => lake.rowsOf(table),
     refined: () => producer.messages(TOPICS.ticksRefined).flatMap((m) => decodeRefinedTicks(m.value)),
     outcomes: () =>
@@ -169,7 +191,6 @@ export async function deltaKit(
   const producer = new InMemoryMessageProducer();
   const names = featureNames(features);
   const table = silverTicksTable(names);
-  let offset = 0;
   return {
     root,
     lake,
@@ -183,22 +204,13 @@ export async function deltaKit(
         new SilverMetrics(new PipelineMetrics('refiner')),
         new FixedClock(NOW),
         {
-          ...refinerOptionsOf(
-            {
-              REFINER_MAX_VERSIONS_PER_COMMIT: options.maxVersionsPerCommit ?? maxVersionsPerCommit,
-              REFINER_MAX_CLOCK_SKEW_MS: 3_600_000,
-              REFINER_MIN_EVENT_TIME: '1990-01-01T00:00:00Z',
-            },
-            features,
-            labels,
-          ),
+          ...testOptions(features, labels, {
+            maxVersionsPerCommit: options.maxVersionsPerCommit ?? maxVersionsPerCommit,
+          }),
           repairLate: options.repairLate ?? false,
         },
       ),
-    bronze: async (ticks) => {
-      const rows = ticks.map((t) => bronzeRow(t, offset++));
-      return (await lake.append(BRONZE_TICKS, rows, [])).version;
-    },
+    bronze: bronzeAppender(lake),
     silverRows: async () => {
       const session = SqlSession.create();
       await session.register('s', await lake.handle(table));
