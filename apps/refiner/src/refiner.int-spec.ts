@@ -47,10 +47,14 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-async function eventually<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
+async function eventually<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -168,8 +172,11 @@ describe('the refiner app on a real broker and Delta tables', { timeout: 180_000
     );
     await announce(version, 'int', TICKS);
     await eventually('every event on ticks.refined', () => (refined.length >= TICKS ? true : undefined));
-
-    const rows = await silverRows(lake);
+    // The refiner announces before its Silver commit: the rows land behind the records.
+    const rows = await eventually('every event in silver.ticks', async () => {
+      const held = await silverRows(lake);
+      return held.length >= TICKS ? held : undefined;
+    });
     assert.equal(rows.length, TICKS);
     assert.deepEqual(
       refined.map((r) => r.eventId),
