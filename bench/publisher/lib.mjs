@@ -1,6 +1,7 @@
 // Shared pieces of the publisher benchmarks: broker, topology, app processes, tokens, latency histograms.
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -26,6 +27,17 @@ export function brokers() {
   const match = /KAFKA_BROKERS=(\S+)/.exec(out);
   if (!match) throw new Error(`broker.sh printed no KAFKA_BROKERS:\n${out}`);
   return match[1].split(',');
+}
+
+/** The dev broker's pid when this machine runs it (`scripts/kafka/broker.sh`), else undefined. */
+export function brokerPid() {
+  if (process.env.KAFKA_BROKERS) return undefined;
+  try {
+    const dir = join(process.env.LAKEHOUSE_WORK ?? join(ROOT, '.work'), 'kafka');
+    return Number(readFileSync(join(dir, 'broker.pid'), 'utf8').trim()) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function createTopology(admin, namespace, partitions) {
@@ -104,9 +116,9 @@ export async function mintToken(secret, sub = 'bench') {
 /**
  * Starts `clients` socket.io clients spread over `procs` child processes (so the receiving side is not one event
  * loop); resolves once every client has subscribed. `symbols`: each client subscribes to one symbol (round-robin),
- * or `'*'` for all.
+ * or `'*'` for all; `batch`: in batch mode (`signals` frames) instead of one event per signal.
  */
-export async function startClientFleet({ url, token, clients, procs, symbols }) {
+export async function startClientFleet({ url, token, clients, procs, symbols, batch = false }) {
   const children = [];
   for (let p = 0; p < procs; p++) {
     const count = Math.floor(clients / procs) + (p < clients % procs ? 1 : 0);
@@ -114,7 +126,7 @@ export async function startClientFleet({ url, token, clients, procs, symbols }) 
     const child = fork(join(import.meta.dirname, 'socket-clients.mjs'), [], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    child.send({ type: 'start', url, token, count, first, symbols });
+    child.send({ type: 'start', url, token, count, first, symbols, batch });
     children.push({ child, count });
   }
   await Promise.all(
@@ -127,6 +139,8 @@ export async function startClientFleet({ url, token, clients, procs, symbols }) 
     ),
   );
   return {
+    /** The client processes' pids (for their CPU time). */
+    pids: children.map(({ child }) => child.pid),
     /** Counts events stamped from `fromUs` on (earlier ones are warm-up). */
     measure: (fromUs) => children.forEach(({ child }) => child.send({ type: 'measure', fromUs })),
     /** Stops the clients; returns the merged histogram and counters. */

@@ -1,5 +1,6 @@
 // A child process of the publisher benchmarks: `count` socket.io clients; each `prediction` event's latency is
 // receipt time minus its eventTimeUs, which the producer set to the wall-clock time it handed the record over.
+// With `batch`, the clients subscribe in batch mode and take the predictions out of `signals` frames.
 // A second histogram splits it: publishedAt (the publisher's clock when it emitted, ms) minus eventTimeUs.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -48,15 +49,14 @@ process.on('message', async (message) => {
   }
 });
 
-async function start({ url, token, count, first, symbols }) {
+async function start({ url, token, count, first, symbols, batch }) {
   await Promise.all(
     Array.from({ length: count }, (_, i) => {
       const subscription = symbols === '*' ? '*' : [symbols[(first + i) % symbols.length]];
       const socket = io(`${url}/signals`, { path: '/socket.io', transports: ['websocket'], auth: { token } });
       sockets.push(socket);
       const lastSeq = new Map();
-      socket.on('prediction', (event) => {
-        const at = nowUs();
+      const onPrediction = (event, at) => {
         const previous = lastSeq.get(event.symbol);
         if (previous !== undefined && event.seq <= previous) {
           duplicates += 1;
@@ -68,6 +68,11 @@ async function start({ url, token, count, first, symbols }) {
         received += 1;
         histogram.add((at - sentUs) / 1000);
         toPublisher.add(Math.max(0, Date.parse(event.publishedAt) - sentUs / 1000));
+      };
+      socket.on('prediction', (event) => onPrediction(event, nowUs()));
+      socket.on('signals', (frame) => {
+        const at = nowUs();
+        for (const { name, payload } of frame) if (name === 'prediction') onPrediction(payload, at);
       });
       socket.on('disconnect', () => {
         if (!closing) disconnects += 1;
@@ -77,7 +82,7 @@ async function start({ url, token, count, first, symbols }) {
         socket.once('connect', () => {
           socket
             .timeout(SUBSCRIBE_TIMEOUT_MS)
-            .emit('subscribe', { symbols: subscription }, (error, ack) =>
+            .emit('subscribe', { symbols: subscription, batch }, (error, ack) =>
               error || !ack?.ok ? reject(new Error(`subscribe: ${error ?? JSON.stringify(ack)}`)) : resolve(),
             );
         });

@@ -6,6 +6,7 @@
 // the real serving cost, meaningless predictions). Prints one JSON line.
 // Usage: node bench/publisher/tick-to-socket.mjs (after npm run build).
 // Env: RATE (5000), SECONDS (20), WARMUP_SECONDS (10), CLIENTS (100), CLIENT_PROCS (2), SUBSCRIBE (symbol|all),
+//      SOCKETS (batch|event: the clients' delivery mode, `signals` frames or one event per prediction),
 //      DRAIN_SECONDS (5), PARTITIONS (3), KAFKA_BROKERS, MODEL_STORE_DIR, PROFILE_DIR (CPU profile per stage),
 //      PUBLISHERS (one|split: `split` runs the Gold writer as its own publisher replica and the clients connect to
 //      a second one with GOLD_WRITER=false, the topology apps/publisher/README.md describes for scaling out).
@@ -15,6 +16,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  brokerPid,
   brokers,
   createTopology,
   decodeRefinedTicks,
@@ -49,6 +51,8 @@ const WARMUP_SECONDS = Number(process.env.WARMUP_SECONDS ?? 10);
 const CLIENTS = Number(process.env.CLIENTS ?? 100);
 const CLIENT_PROCS = Number(process.env.CLIENT_PROCS ?? 2);
 const SUBSCRIBE = process.env.SUBSCRIBE ?? 'symbol';
+const SOCKETS = process.env.SOCKETS ?? 'batch';
+if (!['batch', 'event'].includes(SOCKETS)) throw new Error(`SOCKETS must be batch or event, not ${SOCKETS}`);
 const PARTITIONS = Number(process.env.PARTITIONS ?? 3);
 const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOG', 'META', 'TSLA', 'JPM', 'XOM', 'KO'];
 const SEND_EVERY_MS = 10;
@@ -119,8 +123,18 @@ try {
     clients: CLIENTS,
     procs: CLIENT_PROCS,
     symbols: SUBSCRIBE === 'all' ? '*' : SYMBOLS,
+    batch: SOCKETS === 'batch',
   });
   progress(`${CLIENTS} clients subscribed`);
+  // CPU seconds so far of each stage, the client processes together, the broker (when it is this machine's dev
+  // broker) and this process (the tick producer).
+  const broker = brokerPid();
+  const cpuNow = () => ({
+    ...Object.fromEntries(apps.map((app) => [app.stage, cpuSeconds(app.child.pid)])),
+    clients: fleet.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0),
+    ...(broker === undefined ? {} : { broker: cpuSeconds(broker) }),
+    producer: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+  });
   const topic = namespace.wire(TOPICS.ticksRaw);
   const started = Date.now();
   let n = 0;
@@ -131,7 +145,7 @@ try {
     if (!measuring && Date.now() - started >= WARMUP_SECONDS * 1000) {
       // Tick event times are whole ms: measure from the next whole ms on.
       fleet.measure((Date.now() + 1) * 1000);
-      cpuAtStart = apps.map((app) => cpuSeconds(app.child.pid));
+      cpuAtStart = cpuNow();
       await sleep(2);
       measuring = true;
     }
@@ -146,8 +160,9 @@ try {
     await sleep(SEND_EVERY_MS);
   }
   // CPU seconds each stage spent while the measured ticks were sent.
+  const cpuAtEnd = cpuNow();
   const cpuMeasured = Object.fromEntries(
-    apps.map((app, i) => [app.stage, Number((cpuSeconds(app.child.pid) - cpuAtStart[i]).toFixed(1))]),
+    Object.entries(cpuAtEnd).map(([name, s]) => [name, Number((s - cpuAtStart[name]).toFixed(1))]),
   );
   progress(`${n} ticks sent; draining`);
   await sleep(DRAIN_MS);
@@ -208,6 +223,7 @@ try {
       seconds: SECONDS,
       clients: CLIENTS,
       subscribe: SUBSCRIBE,
+      sockets: SOCKETS,
       publishers: PUBLISHERS,
       model: process.env.MODEL_STORE_DIR
         ? 'promoted in MODEL_STORE_DIR'

@@ -234,6 +234,61 @@ describe('publisher: tokens, subscriptions, replays, Gold over HTTP', { timeout:
     );
   });
 
+  it('sends batch subscribers signals frames holding each event once, in seq order, and replays as a frame', async () => {
+    const symbol = 'NDX';
+    const { socket: live } = await connect(publisher.url, token);
+    assert.ok(live);
+    sockets.push(live);
+    const badMode = (await live.emitWithAck('subscribe', { symbols: [symbol], batch: 'yes' })) as {
+      ok: boolean;
+      code?: string;
+      reason?: string;
+    };
+    assert.deepEqual([badMode.ok, badMode.code], [false, 'BAD_SUBSCRIBE'], badMode.reason);
+    const ack = (await live.emitWithAck('subscribe', { symbols: [symbol], batch: true })) as {
+      ok: boolean;
+      rooms: string[];
+    };
+    assert.deepEqual(ack, { ok: true, rooms: [`batch:symbol:${symbol}`] });
+    const frames: { name: string; payload: SeqEvent }[][] = [];
+    live.on('signals', (frame: { name: string; payload: SeqEvent }[]) => frames.push(frame));
+    const single = collect(live, 'outcome', collect(live, 'prediction'));
+
+    await send(
+      TOPICS.signalsPredictions,
+      [1, 2, 3].map((n) => predictionMessage(300 + n, symbol, 1)),
+    );
+    await send(TOPICS.ticksOutcomes, [outcomeMessage(301, symbol, 0)]);
+    await send(TOPICS.signalsPredictions, [predictionMessage(302, symbol, 1)]);
+    const events = () => frames.flat();
+    await eventually(
+      'three predictions and an outcome in signals frames',
+      () => Promise.resolve(events().length >= 4 ? true : undefined),
+      ARRIVAL_TIMEOUT_MS,
+      () => publisher.logs().slice(-3000),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500)); // a redelivery would arrive in this time
+    assert.deepEqual(
+      events().map((e) => `${e.name}#${e.payload.seq}`),
+      ['prediction#1', 'prediction#2', 'prediction#3', 'outcome#4'],
+      'each event once, in seq order; the redelivered prediction is not sent again',
+    );
+    assert.ok(frames.length <= 4 && events().every((e) => e.payload.symbol === symbol));
+    assert.deepEqual(single, [], 'a batch subscriber gets no per-event events');
+
+    const { socket: late } = await connect(publisher.url, token);
+    assert.ok(late);
+    sockets.push(late);
+    const replayed: { name: string; payload: SeqEvent }[][] = [];
+    late.on('signals', (frame: { name: string; payload: SeqEvent }[]) => replayed.push(frame));
+    await late.emitWithAck('subscribe', { symbols: [symbol], since: { [symbol]: 2 }, batch: true });
+    assert.deepEqual(
+      replayed.map((frame) => frame.map((e) => e.payload.seq)),
+      [[3, 4]],
+      'what came after seq 2, as one frame, before the ack',
+    );
+  });
+
   it('recovers a short disconnect through connection-state recovery, missed events included', async () => {
     const socket = io(`${publisher.url}/signals`, {
       path: '/socket.io',

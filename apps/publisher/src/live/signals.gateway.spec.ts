@@ -18,31 +18,62 @@ interface FakeSocket {
   received: string[];
 }
 
-/** Just enough of a Socket.IO namespace: sockets, and `to(rooms).except(ids).emit()`. */
+/**
+ * Just enough of a Socket.IO namespace: sockets, the adapter's rooms, and `to(rooms).except(roomsOrIds).emit()`.
+ * A per-event emit is recorded as `name#seq`, a `signals` frame as `[name#seq,…]`.
+ */
 function fakeNamespace(sockets: FakeSocket[]) {
-  const emitTo = (rooms: string[], except: Set<string>) => ({
-    emit: (name: string, payload: { seq: number }) => {
+  const emitTo = (rooms: string | string[], except: string[]) => ({
+    emit: (name: string, payload: { seq: number } | { name: string; payload: { seq: number } }[]) => {
+      const entry = Array.isArray(payload)
+        ? `[${payload.map((e) => `${e.name}#${e.payload.seq}`).join(',')}]`
+        : `${name}#${payload.seq}`;
+      const targets = [rooms].flat();
       for (const s of sockets) {
-        if (!except.has(s.id) && rooms.some((r) => s.rooms.has(r))) s.received.push(`${name}#${payload.seq}`);
+        const excluded = except.some((r) => r === s.id || s.rooms.has(r));
+        if (!excluded && targets.some((r) => s.rooms.has(r))) s.received.push(entry);
       }
       return true;
     },
   });
   return {
     sockets: new Map(sockets.map((s) => [s.id, s])),
-    to: (rooms: string[]) => ({
-      ...emitTo(rooms, new Set()),
-      except: (ids: string[]) => emitTo(rooms, new Set(ids)),
+    adapter: {
+      get rooms() {
+        return new Map(sockets.flatMap((s) => [...s.rooms]).map((r) => [r, new Set<string>()]));
+      },
+    },
+    to: (rooms: string | string[]) => ({
+      ...emitTo(rooms, []),
+      except: (ids: string | string[]) => emitTo(rooms, [ids].flat()),
     }),
   };
 }
 
-function prediction(n: number): Prediction {
+function socketIn(id: string, rooms: string[], pending = 0): FakeSocket {
+  return { id, rooms: new Set(rooms), conn: { writeBuffer: Array<number>(pending).fill(0) }, received: [] };
+}
+
+function gatewayOver(sockets: FakeSocket[]) {
+  const metrics = new PublisherMetrics(new PipelineMetrics('test'));
+  const hub = new SignalHub(10, 100);
+  const gateway = new SignalsGateway(
+    hub,
+    new TokenVerifier(SECRET),
+    metrics,
+    new JsonLogger({ stage: 'test', level: 'fatal', write: () => undefined }),
+    BUFFER_LIMIT,
+  );
+  (gateway as unknown as { namespace: Namespace }).namespace = fakeNamespace(sockets) as unknown as Namespace;
+  return { gateway, hub, metrics };
+}
+
+function prediction(n: number, symbol = 'SPX'): Prediction {
   return {
     schemaVersion: 1,
     kind: 'prediction',
     eventId: n.toString(16).padStart(64, '0'),
-    symbol: 'SPX',
+    symbol,
     eventTimeUs: String(n),
     price: 1,
     probability: 0.5,
@@ -59,34 +90,10 @@ function prediction(n: number): Prediction {
 
 describe('SignalsGateway.publish', () => {
   it('leaves a client whose write buffer is full out of the broadcast and counts the drops, never blocking', async () => {
-    const pipeline = new PipelineMetrics('test');
-    const metrics = new PublisherMetrics(pipeline);
-    const hub = new SignalHub(10, 100);
-    const gateway = new SignalsGateway(
-      hub,
-      new TokenVerifier(SECRET),
-      metrics,
-      new JsonLogger({ stage: 'test', level: 'fatal', write: () => undefined }),
-      BUFFER_LIMIT,
-    );
-    const fast: FakeSocket = { id: 'fast', rooms: new Set(['all']), conn: { writeBuffer: [] }, received: [] };
-    const slow: FakeSocket = {
-      id: 'slow',
-      rooms: new Set(['symbol:SPX']),
-      conn: { writeBuffer: [1, 2, 3] },
-      received: [],
-    };
-    const elsewhere: FakeSocket = {
-      id: 'elsewhere',
-      rooms: new Set(['symbol:DJI']),
-      conn: { writeBuffer: [1, 2, 3] },
-      received: [],
-    };
-    (gateway as unknown as { namespace: Namespace }).namespace = fakeNamespace([
-      fast,
-      slow,
-      elsewhere,
-    ]) as unknown as Namespace;
+    const fast = socketIn('fast', ['all']);
+    const slow = socketIn('slow', ['symbol:SPX'], 3);
+    const elsewhere = socketIn('elsewhere', ['symbol:DJI'], 3);
+    const { gateway, hub, metrics } = gatewayOver([fast, slow, elsewhere]);
 
     const events = [1, 2].map((n) => ({
       event: hub.prediction(prediction(n), new Date())!,
@@ -108,15 +115,48 @@ describe('SignalsGateway.publish', () => {
     assert.deepEqual(slow.received, ['prediction#3'], 'a client that caught up receives again');
   });
 
-  it('sends nothing and counts nothing for an empty batch', async () => {
-    const metrics = new PublisherMetrics(new PipelineMetrics('test'));
-    const gateway = new SignalsGateway(
-      new SignalHub(1, 1),
-      new TokenVerifier(SECRET),
-      metrics,
-      new JsonLogger({ stage: 'test', level: 'fatal', write: () => undefined }),
-      BUFFER_LIMIT,
+  it('sends batch subscribers one signals frame per symbol (all-symbols: one per batch), each event once', async () => {
+    const perEvent = socketIn('per-event', ['symbol:SPX']);
+    const spx = socketIn('batch-spx', ['batch:symbol:SPX']);
+    const all = socketIn('batch-all', ['batch:all']);
+    const both = socketIn('batch-both', ['batch:all', 'batch:symbol:SPX']);
+    const slow = socketIn('batch-slow', ['batch:symbol:DJI'], 3);
+    const { gateway, hub, metrics } = gatewayOver([perEvent, spx, all, both, slow]);
+
+    gateway.publish(
+      [prediction(1), prediction(2, 'DJI'), prediction(3)].map((p) => ({
+        event: hub.prediction(p, new Date())!,
+        sourceTimeMs: 0,
+      })),
     );
+    assert.deepEqual(perEvent.received, ['prediction#1', 'prediction#2']);
+    assert.deepEqual(spx.received, ['[prediction#1,prediction#2]']);
+    assert.deepEqual(all.received, ['[prediction#1,prediction#1,prediction#2]'], 'SPX 1, DJI 1, SPX 2');
+    assert.deepEqual(both.received, all.received, 'a socket in both rooms gets the all-symbols frame only');
+    assert.deepEqual(slow.received, []);
+    assert.equal((await metrics.dropped.get()).values[0]?.value, 1, 'the slow DJI client missed one event');
+    const emits = (await metrics.emits.get()).values;
+    assert.equal(
+      emits.reduce((n, v) => n + v.value, 0),
+      3,
+      'emits count events, not frames',
+    );
+  });
+
+  it('encodes nothing for rooms nobody is in', () => {
+    const { gateway, hub } = gatewayOver([]);
+    let emitted = 0;
+    const namespace = (gateway as unknown as { namespace: { to: () => unknown } }).namespace;
+    namespace.to = () => {
+      emitted += 1;
+      return { except: () => ({ emit: () => true }), emit: () => true };
+    };
+    gateway.publish([{ event: hub.prediction(prediction(1), new Date())!, sourceTimeMs: 0 }]);
+    assert.equal(emitted, 0);
+  });
+
+  it('sends nothing and counts nothing for an empty batch', async () => {
+    const { gateway, metrics } = gatewayOver([]);
     gateway.publish([]);
     assert.equal((await metrics.emits.get()).values.length, 0);
   });

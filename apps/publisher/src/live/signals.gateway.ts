@@ -12,7 +12,14 @@ import { AuthError, TokenVerifier } from '../auth/token-verifier';
 import { PublisherMetrics } from '../metrics/publisher-metrics';
 import { coalesceWrites } from './coalesced-writes';
 import { type LiveEvent, SignalHub } from './signal-hub';
-import { ALL_ROOM, roomOf, type SubscribeAck, subscribeSchema } from './subscribe.schema';
+import {
+  ALL_ROOM,
+  BATCH_ALL_ROOM,
+  batchRoomOf,
+  roomOf,
+  type SubscribeAck,
+  subscribeSchema,
+} from './subscribe.schema';
 
 /** Messages a client may have waiting in its transport's write buffer before new ones to it are dropped. */
 export const CLIENT_BUFFER_LIMIT = Symbol('CLIENT_BUFFER_LIMIT');
@@ -85,21 +92,45 @@ export class SignalsGateway
     this.metrics.connectedClients.dec();
   }
 
-  /** Broadcasts to each event's symbol room and the all-symbols room; never awaits a client. */
+  /**
+   * Broadcasts a consumer batch; never awaits a client. Per-event subscribers get one `prediction` / `outcome` event
+   * per signal in their symbol's room or the all-symbols room. Batch subscribers get one `signals` frame: the
+   * all-symbols room the whole batch, each symbol's room that symbol's events (less the sockets in the all-symbols
+   * room, which already have them). A room nobody is in costs no encoding.
+   */
   publish(batch: readonly Publishable[]): void {
     if (batch.length === 0) return;
+    const rooms = this.namespace.adapter.rooms;
     const slow = this.slowClients();
+    const slowIds = slow.map((s) => s.id);
     const now = Date.now();
+    const perEventAll = rooms.has(ALL_ROOM);
+    const all: LiveEvent[] = [];
+    const bySymbol = new Map<string, LiveEvent[]>();
     for (const { event, sourceTimeMs } of batch) {
-      const rooms = [roomOf(event.payload.symbol), ALL_ROOM];
-      const target =
-        slow.length === 0 ? this.namespace.to(rooms) : this.namespace.to(rooms).except(slow.map((s) => s.id));
-      target.emit(event.name, event.payload);
+      const symbol = event.payload.symbol;
+      const room = roomOf(symbol);
+      if (perEventAll || rooms.has(room)) {
+        this.namespace.to([room, ALL_ROOM]).except(slowIds).emit(event.name, event.payload);
+      }
+      all.push(event);
+      const ofSymbol = bySymbol.get(symbol);
+      if (ofSymbol === undefined) bySymbol.set(symbol, [event]);
+      else ofSymbol.push(event);
       this.metrics.emits.inc({ event: event.name });
       this.metrics.emitLatency.observe({ event: event.name }, Math.max(0, now - sourceTimeMs) / 1000);
       for (const socket of slow) {
-        if (rooms.some((r) => socket.rooms.has(r))) this.metrics.dropped.inc({ reason: 'buffer_full' });
+        if (subscribedTo(socket, symbol)) this.metrics.dropped.inc({ reason: 'buffer_full' });
       }
+    }
+    if (rooms.has(BATCH_ALL_ROOM)) this.namespace.to(BATCH_ALL_ROOM).except(slowIds).emit('signals', all);
+    for (const [symbol, events] of bySymbol) {
+      const room = batchRoomOf(symbol);
+      if (rooms.has(room))
+        this.namespace
+          .to(room)
+          .except([...slowIds, BATCH_ALL_ROOM])
+          .emit('signals', events);
     }
   }
 
@@ -117,15 +148,23 @@ export class SignalsGateway
         .join('; ');
       return { ok: false, code: 'BAD_SUBSCRIBE', reason };
     }
-    const { symbols, since } = parsed.data;
-    const rooms = symbols === '*' ? [ALL_ROOM] : symbols.map(roomOf);
+    const { symbols, since, batch = false } = parsed.data;
+    const perEvent = symbols === '*' ? [ALL_ROOM] : symbols.map(roomOf);
+    const batched = symbols === '*' ? [BATCH_ALL_ROOM] : symbols.map(batchRoomOf);
+    const [rooms, otherMode] = batch ? [batched, perEvent] : [perEvent, batched];
     // Replay and join in one synchronous step: no live event can fall between them.
     for (const [symbol, seq] of Object.entries(since ?? {})) {
       if (symbols !== '*' && !symbols.includes(symbol)) continue;
       const replay = this.hub.replay(symbol, seq);
       if (replay.gap) socket.emit('gap', replay.gap);
-      for (const event of replay.events) socket.emit(event.name, event.payload);
+      if (batch) {
+        if (replay.events.length > 0) socket.emit('signals', replay.events);
+      } else {
+        for (const event of replay.events) socket.emit(event.name, event.payload);
+      }
     }
+    // A subscription sets the mode of its symbols: the other mode's rooms for them are left.
+    for (const room of otherMode) void socket.leave(room);
     void socket.join(rooms);
     this.log.debug({ msg: 'subscribed', client: clientOf(socket), rooms }, SignalsGateway.name);
     return { ok: true, rooms };
@@ -138,6 +177,17 @@ export class SignalsGateway
     }
     return slow;
   }
+}
+
+/** Whether the socket receives `symbol`'s events, in either mode. */
+function subscribedTo(socket: Socket, symbol: string): boolean {
+  const rooms = socket.rooms;
+  return (
+    rooms.has(ALL_ROOM) ||
+    rooms.has(BATCH_ALL_ROOM) ||
+    rooms.has(roomOf(symbol)) ||
+    rooms.has(batchRoomOf(symbol))
+  );
 }
 
 /** Packets waiting in the client's engine.io write buffer (its transport is not keeping up). */
