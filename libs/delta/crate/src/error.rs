@@ -89,7 +89,7 @@ impl BindingError {
         self
     }
 
-    fn from_panic(payload: Box<dyn Any + Send>) -> Self {
+    pub(crate) fn from_panic(payload: Box<dyn Any + Send>) -> Self {
         let detail = payload
             .downcast_ref::<&str>()
             .map(|s| (*s).to_string())

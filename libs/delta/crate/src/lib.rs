@@ -15,6 +15,7 @@ pub mod maintenance;
 pub mod merge;
 pub mod process_memory;
 pub mod query;
+pub mod runtime;
 pub mod table;
 pub mod write;
 

@@ -9,6 +9,7 @@ use deltalake::table::config::TablePropertiesExt as _;
 use napi_derive::napi;
 
 use crate::error::{guard, BindingError, Result};
+use crate::runtime::in_background;
 use crate::table::{version_to_js, NativeTable};
 use crate::write::{commit_properties, to_i64, CommitOptions};
 
@@ -174,13 +175,14 @@ impl NativeTable {
     /// Time travel to versions older than the window stops working for their removed files.
     #[napi]
     pub async fn vacuum(&self, options: Option<VacuumOptions>) -> napi::Result<VacuumResult> {
-        guard(async move {
+        let this = self.detached();
+        guard(in_background(async move {
             let options = options.unwrap_or_default();
             let mode = vacuum_mode(options.mode.as_deref())?;
             let enforce = options.enforce_retention.unwrap_or(true);
             let dry_run = options.dry_run.unwrap_or(false);
             let props = commit_properties(options.commit)?;
-            let table = self.latest_for_write().await?;
+            let table = this.latest_for_write().await?;
             let mut builder = table
                 .clone()
                 .vacuum()
@@ -209,25 +211,26 @@ impl NativeTable {
             }
             let (table, metrics) = builder.await?;
             if !dry_run {
-                self.store(table)?;
+                this.store(table)?;
             }
             Ok(VacuumResult {
                 dry_run: metrics.dry_run,
                 files_deleted: metrics.files_deleted,
             })
-        })
+        }))
         .await
     }
 
     /// Rewrites small files into larger ones (compact) or clusters them by columns (z-order).
     #[napi]
     pub async fn optimize(&self, options: Option<OptimizeOptions>) -> napi::Result<OptimizeResult> {
-        guard(async move {
+        let this = self.detached();
+        guard(in_background(async move {
             let options = options.unwrap_or_default();
             let kind = optimize_type(options.kind.as_deref(), options.zorder_columns)?;
             let props = commit_properties(options.commit)?;
             let filters = filter_literals(options.partition_filters.as_deref().unwrap_or(&[]))?;
-            let table = self.latest_for_write().await?;
+            let table = this.latest_for_write().await?;
             let mut builder = table
                 .optimize()
                 .with_type(kind)
@@ -245,7 +248,7 @@ impl NativeTable {
             }
             let (table, m) = builder.await?;
             let version = table.version().unwrap_or_default();
-            self.store(table)?;
+            this.store(table)?;
             Ok(OptimizeResult {
                 version: version_to_js(version),
                 num_files_added: i64::try_from(m.num_files_added).unwrap_or(i64::MAX),
@@ -257,7 +260,7 @@ impl NativeTable {
                 total_considered_files: to_i64(m.total_considered_files),
                 total_files_skipped: to_i64(m.total_files_skipped),
             })
-        })
+        }))
         .await
     }
 
@@ -265,11 +268,12 @@ impl NativeTable {
     /// Returns the checkpointed version.
     #[napi]
     pub async fn create_checkpoint(&self) -> napi::Result<i64> {
-        guard(async move {
-            let table = self.latest_for_write().await?;
+        let this = self.detached();
+        guard(in_background(async move {
+            let table = this.latest_for_write().await?;
             create_checkpoint(&table, None).await?;
             Ok(version_to_js(table.version().unwrap_or_default()))
-        })
+        }))
         .await
     }
 
@@ -277,10 +281,11 @@ impl NativeTable {
     /// redundant. Returns how many files were deleted.
     #[napi]
     pub async fn cleanup_metadata(&self) -> napi::Result<i64> {
-        guard(async move {
-            let table = self.latest_for_write().await?;
+        let this = self.detached();
+        guard(in_background(async move {
+            let table = this.latest_for_write().await?;
             Ok(to_i64(cleanup_metadata(&table, None).await?))
-        })
+        }))
         .await
     }
 }

@@ -11,6 +11,7 @@ use napi_derive::napi;
 use crate::arrow_ipc;
 use crate::error::{guard, BindingError, Result};
 use crate::query::new_session;
+use crate::runtime::in_background;
 use crate::table::{version_to_js, NativeTable};
 use crate::write::{commit_properties, to_i64, CommitOptions};
 
@@ -222,7 +223,8 @@ impl NativeTable {
     /// MERGE the rows of an Arrow IPC stream into the table, in one commit.
     #[napi]
     pub async fn merge(&self, source: Buffer, options: MergeOptions) -> napi::Result<MergeResult> {
-        guard(async move {
+        let this = self.detached();
+        guard(in_background(async move {
             if options.predicate.trim().is_empty() {
                 return Err(BindingError::invalid("merge needs a predicate"));
             }
@@ -254,7 +256,7 @@ impl NativeTable {
             let mem = MemTable::try_new(decoded.schema.clone(), vec![decoded.batches])?;
             let frame = ctx.read_table(Arc::new(mem))?;
 
-            let table = self.for_write(read_version).await?;
+            let table = this.for_write(read_version).await?;
             let mut builder = table
                 .merge(frame, options.predicate)
                 .with_source_alias(source_alias.clone())
@@ -272,7 +274,7 @@ impl NativeTable {
 
             let (table, m) = builder.await?;
             let version = table.version().unwrap_or_default();
-            self.store(table)?;
+            this.store(table)?;
             Ok(MergeResult {
                 version: version_to_js(version),
                 num_source_rows: to_i64(m.num_source_rows),
@@ -291,7 +293,7 @@ impl NativeTable {
                 scan_time_ms: i64::try_from(m.scan_time_ms).unwrap_or(i64::MAX),
                 rewrite_time_ms: i64::try_from(m.rewrite_time_ms).unwrap_or(i64::MAX),
             })
-        })
+        }))
         .await
     }
 }

@@ -228,6 +228,16 @@ impl NativeTable {
         }
     }
 
+    /// Another handle on the same table state (shared, not copied), for work moved to another runtime.
+    pub(crate) fn detached(&self) -> NativeTable {
+        Self {
+            uri: self.uri.clone(),
+            storage_options: self.storage_options.clone(),
+            pinned: self.pinned,
+            inner: Arc::clone(&self.inner),
+        }
+    }
+
     /// A clone of the loaded table; cheap, the snapshot is shared.
     pub(crate) fn current(&self) -> Result<DeltaTable> {
         Ok(self.inner.read().map_err(|_| lock_poisoned())?.clone())

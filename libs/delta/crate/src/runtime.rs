@@ -1,0 +1,94 @@
+//! Where the binding's work runs. Reads, appends and change feeds run on napi's shared tokio runtime, as every
+//! export did before; MERGE and the maintenance operations (OPTIMIZE, VACUUM, checkpoints, log cleanup) run on a
+//! second runtime whose threads have a lower scheduling priority (nice [`BACKGROUND_NICE`]).
+//!
+//! Why: a writer's MERGE and the maintainer's rewrites are the binding's heaviest work and, in this lakehouse, off
+//! the latency path (the refiner announces before its Silver MERGE; Gold trails the live sockets). On a busy machine
+//! they took the cores from the appends and change-feed reads the live path waits on. At a lower priority they use
+//! what the latency path leaves and still get a share when the machine is saturated (nice 10 weighs about a tenth of
+//! nice 0 in Linux's scheduler), so they are slowed, never stopped. Elsewhere than Linux the priority is unchanged.
+
+use std::future::Future;
+use std::sync::OnceLock;
+
+use tokio::runtime::{Builder, Runtime};
+
+use crate::error::{BindingError, ErrorCode, Result};
+
+/// The niceness of the background runtime's threads (0 = normal, 19 = lowest).
+pub const BACKGROUND_NICE: i32 = 10;
+
+fn background() -> &'static Runtime {
+    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Builder::new_multi_thread()
+            .worker_threads(threads)
+            .thread_name("delta-background")
+            .on_thread_start(lower_this_thread)
+            .enable_all()
+            .build()
+            .expect("the background runtime starts")
+    })
+}
+
+/// Lowers the calling thread's priority: on Linux, niceness is per thread and `setpriority` with the thread's id
+/// changes only that thread. A refusal (a sandbox without the right) leaves the thread at normal priority.
+#[cfg(target_os = "linux")]
+fn lower_this_thread() {
+    // SAFETY: gettid and setpriority take no pointers and act only on the calling thread.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, BACKGROUND_NICE);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_this_thread() {}
+
+/// Runs `future` on the background runtime and waits for it (a panic in it becomes an `INTERNAL` error).
+pub async fn in_background<T, F>(future: F) -> Result<T>
+where
+    F: Future<Output = Result<T>> + Send + 'static,
+    T: Send + 'static,
+{
+    match background().spawn(future).await {
+        Ok(result) => result,
+        Err(join) if join.is_panic() => Err(BindingError::from_panic(join.into_panic())),
+        Err(join) => Err(BindingError::new(
+            ErrorCode::Internal,
+            format!("background task ended: {join}"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn background_work_runs_at_the_lower_priority() {
+        let nice = in_background(async {
+            // SAFETY: reads the calling thread's niceness.
+            Ok(unsafe {
+                libc::getpriority(
+                    libc::PRIO_PROCESS,
+                    libc::syscall(libc::SYS_gettid) as libc::id_t,
+                )
+            })
+        })
+        .await
+        .expect("runs");
+        if cfg!(target_os = "linux") {
+            assert_eq!(nice, BACKGROUND_NICE);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_panic_in_background_work_is_an_internal_error() {
+        let err = in_background::<(), _>(async { panic!("boom") })
+            .await
+            .expect_err("fails");
+        assert_eq!(err.code(), ErrorCode::Internal);
+    }
+}
