@@ -4,8 +4,10 @@ import {
   fakeRecordBatch,
   InMemoryDeadLetter,
   InMemoryMessageProducer,
+  LAKE_COMMIT_ROWS_HEADER,
   lakeCommitNotificationSchema,
 } from '@lakehouse/bus';
+import { tableFromIPC } from 'apache-arrow';
 import { BRONZE_QUARANTINE, BRONZE_TICKS, InMemoryLake } from '@lakehouse/lake';
 import { FixedClock, PipelineMetrics } from '@lakehouse/platform';
 import { BronzeExactlyOnce } from './bronze/bronze-exactly-once';
@@ -65,6 +67,34 @@ describe('IngestorConsumer', () => {
     assert.equal(notification?.version, '1');
     assert.equal(notification?.recordCount, 2);
     assert.equal(notification?.committedAt, NOW.toISOString());
+    // The rows the commit added ride along, as the version's change feed holds them (less its own columns).
+    const attached = producer.messages(INGESTOR_TOPICS.output)[0]?.headers?.[LAKE_COMMIT_ROWS_HEADER];
+    assert.ok(Buffer.isBuffer(attached));
+    const handed = tableFromIPC(attached);
+    const feed = await lake.changes(BRONZE_TICKS, 0n, 1n);
+    assert.deepEqual(
+      handed.schema.fields.map((f) => `${f.name}:${String(f.type)}`),
+      feed.schema.fields.filter((f) => !f.name.startsWith('_')).map((f) => `${f.name}:${String(f.type)}`),
+    );
+    for (const column of ['symbol', 'price', 'event_time', 'kafka_offset', 'raw_payload']) {
+      assert.deepEqual(handed.getChild(column)?.toArray(), feed.getChild(column)?.toArray(), column);
+    }
+  });
+
+  it('announces a commit too large to attach without its rows (the refiner reads the change feed)', async () => {
+    const { producer, consumer } = await wire(20_000);
+    const tick = (i: number) =>
+      `{"symbol":"SPX","price":${4700 + i / 100},"volume":3,"timestamp":1704207600000,"trade_id":"SPX-${i}"}`;
+    await consumer.handle(
+      fakeRecordBatch(
+        INGESTOR_TOPICS.input,
+        Array.from({ length: 6_000 }, (_, i) => ({ key: 'SPX', value: tick(i) })),
+      ),
+    );
+    const [message, ...more] = producer.messages(INGESTOR_TOPICS.output);
+    assert.equal(more.length, 0);
+    assert.equal(notifications(producer)[0]?.recordCount, 6_000);
+    assert.equal(message?.headers?.[LAKE_COMMIT_ROWS_HEADER], undefined);
   });
 
   it('quarantines and dead-letters a record that breaks the contract, with its reason and position', async () => {

@@ -3,12 +3,14 @@ import {
   DeadLetterPort,
   deadLetterOf,
   encodeJson,
+  LAKE_COMMIT_ROWS_HEADER,
+  LAKE_COMMIT_ROWS_MAX_BYTES,
   LAKE_COMMIT_SCHEMA_VERSION,
   type LakeCommitNotification,
   MessageProducer,
   type RecordBatch,
 } from '@lakehouse/bus';
-import { BRONZE_TICKS, isCommitConflict } from '@lakehouse/lake';
+import { BRONZE_TICKS, isCommitConflict, toArrowIpc } from '@lakehouse/lake';
 import { Clock } from '@lakehouse/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import {
@@ -157,11 +159,23 @@ export class IngestorService {
       await this.deadLetters.send(letters);
       for (const l of letters) this.metrics.deadLettered.inc({ source: SOURCE, reason: l.reason.code });
     }
-    await this.notify(group, commit);
+    await this.notify(group, commit, fresh);
     endFlush();
   }
 
-  private async notify(group: readonly QueuedSlice[], commit: BronzeCommit): Promise<void> {
+  /**
+   * `lake.commits`: the new Bronze version, with the rows it added attached (Arrow IPC, when they fit) so the refiner
+   * need not read them back from the change feed. They are the rows of the commit, in its order.
+   */
+  private async notify(
+    group: readonly QueuedSlice[],
+    commit: BronzeCommit,
+    fresh: readonly FreshSlice[],
+  ): Promise<void> {
+    const rows = toArrowIpc(
+      BRONZE_TICKS,
+      fresh.flatMap((f) => f.slice.rows),
+    );
     const notification: LakeCommitNotification = {
       schemaVersion: LAKE_COMMIT_SCHEMA_VERSION,
       table: BRONZE_TICKS.name,
@@ -170,8 +184,19 @@ export class IngestorService {
       recordCount: commit.rows,
       committedAt: this.clock.now().toISOString(),
     };
+    const attach = rows.byteLength <= LAKE_COMMIT_ROWS_MAX_BYTES;
     await this.producer.send(INGESTOR_TOPICS.output, [
-      { key: BRONZE_TICKS.name, value: encodeJson(notification) },
+      {
+        key: BRONZE_TICKS.name,
+        value: encodeJson(notification),
+        ...(attach
+          ? {
+              headers: {
+                [LAKE_COMMIT_ROWS_HEADER]: Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength),
+              },
+            }
+          : {}),
+      },
     ]);
   }
 }

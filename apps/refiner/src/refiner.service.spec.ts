@@ -280,6 +280,49 @@ describe('RefinerService (Bronze → Silver, exactly once)', () => {
     assert.equal(k.silverRows().length, 30);
   });
 
+  it('takes the rows handed over with a Bronze commit instead of its change feed, and reads the log for a gap', async () => {
+    const k = await kit();
+    const ticks = series('MSFT', 8);
+    const reads: string[] = [];
+    const changes = k.lake.changes.bind(k.lake);
+    k.lake.changes = (...args: Parameters<InMemoryLake['changes']>) => {
+      if (args[0].name === BRONZE_TICKS.name) reads.push(`(${args[1]}, ${args[2]}]`);
+      return changes(...args);
+    };
+    const metrics = new SilverMetrics(new PipelineMetrics('refiner'));
+    const refiner = k.refiner({ metrics });
+    const v1 = await k.bronze(ticks.slice(0, 2));
+    await refiner.catchUp();
+    assert.deepEqual(reads, [`(0, ${v1}]`], 'the first pass reads the log');
+
+    const v2 = await k.bronze(ticks.slice(2, 4));
+    refiner.offer(v2, k.bronzeRowsOf(v2));
+    await refiner.idle();
+    assert.equal(reads.length, 1, 'a handed-over version is not read back');
+
+    // v3 comes without its rows (the loader's, or a lost hand-over): the log is read for it alone.
+    const v3 = await k.bronze(ticks.slice(4, 6));
+    const v4 = await k.bronze(ticks.slice(6, 8));
+    refiner.offer(v4, k.bronzeRowsOf(v4));
+    await refiner.idle();
+    assert.deepEqual(reads, [`(0, ${v1}]`, `(${v2}, ${v3}]`]);
+
+    refiner.offer(v2, k.bronzeRowsOf(v2)); // a repeated hand-over of a refined version
+    await refiner.idle();
+    assert.deepEqual(
+      k.silverRows().map((r) => r.eventId),
+      ticks.map(idOf),
+    );
+    assert.deepEqual(
+      k.refined().map((r) => r.eventId),
+      ticks.map(idOf),
+      'each event announced once, in Bronze order',
+    );
+    const bySource: Record<string, number> = {};
+    for (const v of (await metrics.bronzeReads.get()).values) bySource[String(v.labels.source)] = v.value;
+    assert.deepEqual(bySource, { change_feed: 2, handed_over: 2 });
+  });
+
   it('stops refining on stop, commits what it announced, and leaves the rest of the backlog to the next start', async () => {
     const k = await kit();
     for (const ticks of [series('KO', 2), series('KO', 4).slice(2), series('KO', 6).slice(4)])

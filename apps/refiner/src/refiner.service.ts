@@ -7,11 +7,12 @@ import {
   type TickOutcome,
 } from '@lakehouse/bus';
 import { BRONZE_TICKS, Lake } from '@lakehouse/lake';
+import { type Table } from 'apache-arrow';
 import { Clock, CodedError, errorMessage } from '@lakehouse/platform';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import { REFINER_TOPICS } from './config/refiner.config';
-import { bronzeEntriesOf } from './silver/bronze-entries';
+import { type BronzeEntry, bronzeEntriesOf, bronzeEntriesOfCommits } from './silver/bronze-entries';
 import { LateRepair, lateSymbolsOf } from './silver/late-repair';
 import { SilverExactlyOnce } from './silver/silver-exactly-once';
 import { SilverMetrics } from './silver/silver-metrics';
@@ -58,6 +59,8 @@ export interface CatchUpSummary {
 
 const MICROS_PER_MILLI = 1000n;
 const MICROS_PER_SECOND = 1e6;
+/** Handed-over Bronze versions held at most (each a commit's rows: a few hundred KiB at most). */
+const HANDED_OVER_VERSIONS = 256;
 
 /** Refined and announced Bronze versions waiting for their Silver commit. */
 interface PendingChunk {
@@ -104,6 +107,10 @@ export class RefinerService {
   private lastError: string | null = null;
   /** Bronze versions the next chunk reads (see {@link RefinerOptions.targetRowsPerCommit}). */
   private span = 1;
+  /** Rows of Bronze versions not refined yet, handed over with their commit notifications (see {@link offer}). */
+  private readonly handedOver = new Map<bigint, Table>();
+  /** Bronze's log may hold versions no hand-over brings (a wake, a poll, a resume): look at it next. */
+  private logDue = true;
 
   constructor(
     private readonly bronze: Lake,
@@ -142,8 +149,17 @@ export class RefinerService {
     await this.idle();
   }
 
-  /** Starts a pass, or asks the running one to look again when it ends. Failures are logged; the next pass resumes. */
+  /**
+   * Starts a pass, or asks the running one to look again when it ends, at Bronze's log. Failures are logged; the next
+   * pass resumes.
+   */
   wake(): void {
+    this.logDue = true;
+    this.nudge();
+  }
+
+  /** {@link wake} for handed-over rows only: the pass takes them, and reads the log only where they leave a gap. */
+  private nudge(): void {
     if (this.stopped) return;
     if (this.active) {
       this.again = true;
@@ -160,10 +176,24 @@ export class RefinerService {
     while (this.active) await this.active;
   }
 
+  /**
+   * The rows a Bronze version added, handed over with its commit notification: the refiner takes them instead of
+   * reading that version's change feed. Only a run of such versions right after the refined position is taken; any
+   * other version is read from the change feed, so a lost, late or repeated hand-over changes nothing but cost.
+   * At most {@link HANDED_OVER_VERSIONS} are held (the oldest dropped).
+   */
+  offer(version: bigint, rows: Table): void {
+    if (this.refinedTo !== undefined && version <= this.refinedTo) return;
+    this.handedOver.set(version, rows);
+    if (this.handedOver.size > HANDED_OVER_VERSIONS) this.handedOver.delete(this.firstHandedOverAfter(-1n)!);
+    this.nudge();
+  }
+
   /** One pass to Bronze's latest version, for the CLI and tests: failures are thrown. */
   async catchUp(): Promise<CatchUpSummary> {
     await this.idle();
     const summary = { bronzeRows: 0, inserted: 0, quarantined: 0 };
+    this.logDue = true;
     await this.pass(summary);
     return { ...summary, position: this.position ?? this.options.startAfterVersion };
   }
@@ -196,11 +226,30 @@ export class RefinerService {
         this.throwCommitFailure();
         // A due repair stops the refining until everything queued is committed: it needs Silver's books.
         const repairDue = this.options.repairLate === true && this.lateSymbols.size > 0 && !this.stopped;
-        const latest = this.stopped || repairDue ? undefined : await this.bronze.latestVersion(BRONZE_TICKS);
         const from = this.refinedTo!;
-        if (latest !== undefined && latest > from && this.pendingRows() < this.options.targetRowsPerCommit) {
+        const room = !this.stopped && !repairDue && this.pendingRows() < this.options.targetRowsPerCommit;
+        const handedTo = room ? this.handedOverRun(from) : from;
+        // The log is read when something may be there that no hand-over brings: after a wake, or for a gap before
+        // handed-over versions (a version committed by the loader or the maintainer, or a hand-over lost).
+        const nextHanded = this.firstHandedOverAfter(from);
+        const readLog = room && handedTo === from && (this.logDue || nextHanded !== undefined);
+        if (readLog) this.logDue = false;
+        const latest = readLog ? await this.bronze.latestVersion(BRONZE_TICKS) : undefined;
+        if (handedTo > from) {
+          summary.bronzeRows += await this.refineAndAnnounce(
+            from,
+            handedTo,
+            this.takeHandedOver(from, handedTo),
+          );
+          this.startCommit(summary);
+        } else if (latest !== undefined && latest > from) {
           const step = BigInt(this.span);
-          const bronzeRows = await this.refineAndAnnounce(from, latest - from > step ? from + step : latest);
+          let upTo = latest - from > step ? from + step : latest;
+          if (nextHanded !== undefined && nextHanded <= upTo) upTo = nextHanded - 1n;
+          if (upTo < latest) this.logDue = true;
+          const entries = bronzeEntriesOf(await this.bronze.changes(BRONZE_TICKS, from, upTo));
+          this.metrics.bronzeReads.inc({ source: 'change_feed' });
+          const bronzeRows = await this.refineAndAnnounce(from, upTo, entries);
           this.span = nextSpan(this.span, bronzeRows, this.options);
           summary.bronzeRows += bronzeRows;
           this.startCommit(summary);
@@ -240,6 +289,7 @@ export class RefinerService {
     this.books = new Map([...tails].map(([symbol, ticks]) => [symbol, rebuildBook(ticks, model)]));
     this.position = position ?? this.options.startAfterVersion;
     this.refinedTo = this.position;
+    this.logDue = true;
     this.metrics.position.set(Number(this.position));
     this.log.log({
       msg: 'resumed from silver.ticks',
@@ -249,14 +299,47 @@ export class RefinerService {
     if (this.options.repairLate) await this.repairLate();
   }
 
-  /** Refines Bronze versions `(from, upTo]` from the books and announces the result; the commit follows. */
-  private async refineAndAnnounce(from: bigint, upTo: bigint): Promise<number> {
-    const entries = bronzeEntriesOf(await this.bronze.changes(BRONZE_TICKS, from, upTo));
+  /** The last version of the run of handed-over versions right after `from` (`from` when there is none). */
+  private handedOverRun(from: bigint): bigint {
+    let upTo = from;
+    while (this.handedOver.has(upTo + 1n)) upTo += 1n;
+    return upTo;
+  }
+
+  /** The first handed-over version after `from`, if any. */
+  private firstHandedOverAfter(from: bigint): bigint | undefined {
+    let first: bigint | undefined;
+    for (const version of this.handedOver.keys()) {
+      if (version > from && (first === undefined || version < first)) first = version;
+    }
+    return first;
+  }
+
+  /** The handed-over versions `(from, upTo]` as Bronze entries. */
+  private takeHandedOver(from: bigint, upTo: bigint): BronzeEntry[] {
+    const commits = [];
+    for (let version = from + 1n; version <= upTo; version += 1n) {
+      commits.push({ version, rows: this.handedOver.get(version)! });
+    }
+    this.metrics.bronzeReads.inc({ source: 'handed_over' });
+    return bronzeEntriesOfCommits(commits);
+  }
+
+  /**
+   * Refines Bronze versions `(from, upTo]` (their `entries`) from the books and announces the result; the commit
+   * follows. Returns the number of Bronze rows.
+   */
+  private async refineAndAnnounce(
+    from: bigint,
+    upTo: bigint,
+    entries: readonly BronzeEntry[],
+  ): Promise<number> {
     const refined = refineChunk(this.books, entries, this.options.rules, this.options.model, this.nowUs());
     await this.publish(refined.events, refined.outcomes, this.silver.readVersion() ?? 0n, upTo);
     if (this.options.publish) this.observeSince(this.metrics.announceLatency, refined.events);
     this.books = refined.books;
     this.refinedTo = upTo;
+    for (const version of this.handedOver.keys()) if (version <= upTo) this.handedOver.delete(version);
     this.pending.push({
       lastBronzeVersion: upTo,
       events: refined.events,

@@ -46,6 +46,8 @@ export {
 } from './fakes/in-memory-bus';
 export { busOptionsFromEnv, type KafkaEnvConfig } from './bus-env';
 export {
+  LAKE_COMMIT_ROWS_HEADER,
+  LAKE_COMMIT_ROWS_MAX_BYTES,
   LAKE_COMMIT_SCHEMA_VERSION,
   lakeCommitNotificationSchema,
   type LakeCommitNotification,

@@ -14,6 +14,7 @@ export {
   type TableDefinition,
   tableUri,
   toArrow,
+  toArrowIpc,
   utcDateOf,
 } from './table-definition';
 export { BRONZE_QUARANTINE, type QuarantineRow } from './tables/bronze-quarantine.table';

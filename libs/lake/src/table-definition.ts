@@ -1,4 +1,4 @@
-import { type Table } from 'apache-arrow';
+import { type Table, tableToIPC } from 'apache-arrow';
 import { arrowSchemaOf, ColumnarBatchBuilder, type ColumnSpec } from './columnar-builder';
 
 /** A lake table as the code knows it: where it lives, its columns, partitioning and Delta table properties. */
@@ -34,6 +34,14 @@ export function toArrow<Row extends object>(definition: TableDefinition<Row>, ro
   const builder = new ColumnarBatchBuilder<Row>(definition.columns, definition.toColumns);
   for (const row of rows) builder.append(row);
   return builder.finish();
+}
+
+/** `rows` as one Arrow IPC stream with the definition's schema: what a commit of them adds, for handing over. */
+export function toArrowIpc<Row extends object>(
+  definition: TableDefinition<Row>,
+  rows: Iterable<Row>,
+): Uint8Array {
+  return tableToIPC(toArrow(definition, rows), 'stream');
 }
 
 export function schemaOf(definition: AnyTable): ReturnType<typeof arrowSchemaOf> {

@@ -113,7 +113,7 @@ describe('Silver features do not depend on batching', () => {
     ['a ticks', SMALL_LABELS],
     ['a seconds', SECONDS_LABELS],
   ] as const) {
-    it(`gives the same rows, features, windows and outcomes (${horizon} label horizon) in one batch, one version per batch, and across restarts`, async () => {
+    it(`gives the same rows, features, windows and outcomes (${horizon} label horizon) in one batch, one version per batch, across restarts and from handed-over rows`, async () => {
       await fc.assert(
         fc.asyncProperty(scenarioArb, async ({ ticks, versionSizes, restartEvery, chunk }) => {
           const versions = versionsOf(ticks, versionSizes);
@@ -138,9 +138,19 @@ describe('Silver features do not depend on batching', () => {
           }
           await refiner.catchUp();
 
+          // Live: each version's rows handed over with its notification as it commits, the log never read for them.
+          const handed = await kit(SMALL_FEATURES, labels);
+          const live = handed.refiner({ maxVersionsPerCommit: chunk });
+          for (const v of versions) {
+            const version = await handed.bronze(v);
+            live.offer(version, handed.bronzeRowsOf(version));
+          }
+          await live.idle();
+
           const expected = observe(oneBatch);
           assert.deepEqual(observe(perVersion), expected);
           assert.deepEqual(observe(restarted), expected);
+          assert.deepEqual(observe(handed), expected);
         }),
         { numRuns: 60 },
       );

@@ -25,6 +25,20 @@ const CHANGE_TYPE = '_change_type';
  */
 export function bronzeEntriesOf(changes: Table): BronzeEntry[] {
   const versions = int64Values(changes, '_commit_version');
+  return inArrivalOrder(rowsOf(changes, (i) => versions[i]!));
+}
+
+/**
+ * The same for rows handed over with their commit's notification (each table the rows one Bronze version added,
+ * with Bronze's columns): equal to {@link bronzeEntriesOf} over those versions' change feed.
+ */
+export function bronzeEntriesOfCommits(
+  commits: readonly { readonly version: bigint; readonly rows: Table }[],
+): BronzeEntry[] {
+  return inArrivalOrder(commits.flatMap(({ version, rows }) => rowsOf(rows, () => version)));
+}
+
+function rowsOf(changes: Table, versionAt: (row: number) => bigint): Omit<BronzeEntry, 'bronzeSeq'>[] {
   const eventTimes = int64Values(changes, 'event_time');
   const ingestTimes = int64Values(changes, 'ingest_time');
   const symbol = column(changes, 'symbol');
@@ -63,7 +77,7 @@ export function bronzeEntriesOf(changes: Table): BronzeEntry[] {
     const kafkaPartition: unknown = partition?.get(i);
     unordered.push({
       tick,
-      bronzeVersion: versions[i]!,
+      bronzeVersion: versionAt(i),
       ingestTimeUs: ingestTimes[i]!,
       source: stringAt(source, i),
       kafkaTopic: nullableStringAt(topic, i),
@@ -72,6 +86,10 @@ export function bronzeEntriesOf(changes: Table): BronzeEntry[] {
       fileRecord: nullableBigintAt(record, i),
     });
   }
+  return unordered;
+}
+
+function inArrivalOrder(unordered: Omit<BronzeEntry, 'bronzeSeq'>[]): BronzeEntry[] {
   unordered.sort(arrivalOrder);
   const entries: BronzeEntry[] = [];
   let seq = 0n;

@@ -22,8 +22,10 @@ import {
   silverTicksTable,
   type SilverTickRow,
   type TableDefinition,
+  toArrowIpc,
 } from '@lakehouse/lake';
 import { FixedClock, PipelineMetrics } from '@lakehouse/platform';
+import { type Table, tableFromIPC } from 'apache-arrow';
 import { Logger } from '@nestjs/common';
 import { type RefinerOptions, RefinerService } from '../refiner.service';
 import { refinerOptionsOf } from '../refiner.options';
@@ -62,6 +64,9 @@ export interface TickFields {
   /** Event time, epoch ms. */
   readonly timestamp: number;
   readonly tradeId?: string;
+  readonly bid?: number;
+  readonly ask?: number;
+  readonly exchange?: string;
 }
 
 export function bronzeRow(fields: TickFields, offset: number, partition = 0): BronzeTickRow {
@@ -71,6 +76,9 @@ export function bronzeRow(fields: TickFields, offset: number, partition = 0): Br
     volume: fields.volume,
     timestamp: fields.timestamp,
     ...(fields.tradeId === undefined ? {} : { trade_id: fields.tradeId }),
+    ...(fields.bid === undefined ? {} : { bid: fields.bid }),
+    ...(fields.ask === undefined ? {} : { ask: fields.ask }),
+    ...(fields.exchange === undefined ? {} : { exchange: fields.exchange }),
   });
   const parsed = parseRawTick(Buffer.from(payload));
   if (!parsed.ok) throw new Error(`fixture tick does not parse: ${payload}`);
@@ -96,17 +104,32 @@ export interface Kit {
   }): RefinerService;
   /** Appends one Bronze version. */
   bronze(ticks: readonly TickFields[]): Promise<bigint>;
+  /** The rows a Bronze version added, as the ingestor hands them over with its notification. */
+  bronzeRowsOf(version: bigint): Table;
   silverRows(): readonly SilverTickRow[];
   refined(): RefinedTick[];
   outcomes(): ReturnType<typeof tickOutcomeSchema.parse>[];
 }
 
-/** Appends each call's ticks as one Bronze version, their Kafka offsets counting on from the last call's. */
-function bronzeAppender(lake: Lake): (ticks: readonly TickFields[]) => Promise<bigint> {
+/**
+ * Appends each call's ticks as one Bronze version, their Kafka offsets counting on from the last call's; keeps each
+ * version's rows as the ingestor would hand them over.
+ */
+function bronzeAppender(lake: Lake): Pick<Kit, 'bronze' | 'bronzeRowsOf'> {
   let offset = 0;
-  return async (ticks) => {
-    const rows = ticks.map((t) => bronzeRow(t, offset++));
-    return (await lake.append(BRONZE_TICKS, rows, [])).version;
+  const added = new Map<bigint, Table>();
+  return {
+    bronze: async (ticks) => {
+      const rows = ticks.map((t) => bronzeRow(t, offset++));
+      const { version } = await lake.append(BRONZE_TICKS, rows, []);
+      added.set(version, tableFromIPC(toArrowIpc(BRONZE_TICKS, rows)));
+      return version;
+    },
+    bronzeRowsOf: (version) => {
+      const rows = added.get(version);
+      if (rows === undefined) throw new Error(`no Bronze version ${version} appended by this kit`);
+      return rows;
+    },
   };
 }
 
@@ -158,7 +181,7 @@ export async function kit(features = SMALL_FEATURES, labels = SMALL_LABELS): Pro
           minCommitIntervalMs: options.minCommitIntervalMs,
         }),
       ),
-    bronze: bronzeAppender(lake),
+    ...bronzeAppender(lake),
     silverRows: () => lake.rowsOf(table),
     refined: () => producer.messages(TOPICS.ticksRefined).flatMap((m) => decodeRefinedTicks(m.value)),
     outcomes: () =>
@@ -176,6 +199,8 @@ export interface DeltaKit {
   refiner(options?: { maxVersionsPerCommit?: number; repairLate?: boolean }): RefinerService;
   /** Appends one Bronze version. */
   bronze(ticks: readonly TickFields[]): Promise<bigint>;
+  /** The rows a Bronze version added, as the ingestor hands them over with its notification. */
+  bronzeRowsOf(version: bigint): Table;
   /** `silver.ticks` as stored. */
   silverRows(): Promise<SilverTickRow[]>;
 }
@@ -210,7 +235,7 @@ export async function deltaKit(
           repairLate: options.repairLate ?? false,
         },
       ),
-    bronze: bronzeAppender(lake),
+    ...bronzeAppender(lake),
     silverRows: async () => {
       const session = SqlSession.create();
       await session.register('s', await lake.handle(table));

@@ -19,8 +19,17 @@ export class SilverMetrics {
   readonly announceLatency: Histogram;
   readonly lateRepaired: Counter<'kind'>;
   readonly lateRepairOutcomes: Counter;
+  readonly bronzeReads: Counter<'source'>;
 
   constructor(metrics: PipelineMetrics) {
+    this.bronzeReads = metrics.register(
+      new Counter({
+        name: 'silver_bronze_reads_total',
+        help: 'Bronze chunks refined, by where their rows came from: the change feed, or handed over with the commit notification',
+        labelNames: ['source'],
+        registers: [],
+      }),
+    );
     this.bronzeRows = metrics.register(
       new Counter({ name: 'silver_bronze_rows_total', help: 'Bronze rows refined', registers: [] }),
     );

@@ -93,7 +93,11 @@ export class InMemoryPartitionPositions extends PartitionPositions {
 /** A consumed batch for unit tests of stage consumers: consecutive offsets from `firstOffset`. */
 export function fakeRecordBatch(
   topic: string,
-  values: readonly { readonly key: string | null; readonly value: string | Buffer | null }[],
+  values: readonly {
+    readonly key: string | null;
+    readonly value: string | Buffer | null;
+    readonly headers?: Readonly<Record<string, Buffer>>;
+  }[],
   options: { readonly partition?: number; readonly firstOffset?: number } = {},
 ): RecordBatch {
   const partition = options.partition ?? 0;
@@ -104,7 +108,7 @@ export function fakeRecordBatch(
     offset: String(first + i),
     key: v.key === null ? null : Buffer.from(v.key),
     value: v.value === null ? null : Buffer.isBuffer(v.value) ? v.value : Buffer.from(v.value),
-    headers: {},
+    headers: v.headers ?? {},
     timestamp: '0',
   }));
   const lastOffset = String(first + Math.max(0, values.length - 1));
