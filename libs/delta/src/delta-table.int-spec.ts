@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { Float64, Int64, Table, Utf8, vectorFromArray } from 'apache-arrow';
 
@@ -40,6 +42,23 @@ describe('DeltaTable', () => {
       schema.fields.map((f) => f.name),
       TICK_SCHEMA.fields.map((f) => f.name),
     );
+  });
+
+  it('writes the checkpoint a commit is due after the write returned, and reads the table through it', async () => {
+    const table = await DeltaTable.create(at('checkpointed'), TICK_SCHEMA, {
+      properties: { 'delta.checkpointInterval': CHECKPOINT_INTERVAL },
+    });
+    for (let i = 0; i < Number(CHECKPOINT_INTERVAL); i++) await table.append(ticks(BATCH, i * BATCH));
+    const checkpoint = join(at('checkpointed'), '_delta_log', '00000000000000000004.checkpoint.parquet');
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(checkpoint) && Date.now() < deadline) await sleep(20);
+    assert.ok(
+      existsSync(checkpoint),
+      'version 4 (delta-rs checkpoints when version + 1 is a multiple) written',
+    );
+    const reopened = await DeltaTable.open(at('checkpointed'));
+    assert.equal(await reopened.version(), 5);
+    assert.deepEqual(sortedIds(await reopened.toArrow()), range(0, 5 * BATCH));
   });
 
   it('refuses to create a table where one exists unless told to ignore it', async () => {

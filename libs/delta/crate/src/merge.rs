@@ -11,7 +11,7 @@ use napi_derive::napi;
 use crate::arrow_ipc;
 use crate::error::{guard, BindingError, Result};
 use crate::query::new_session;
-use crate::runtime::in_background;
+use crate::runtime::{checkpoint_behind, in_background};
 use crate::table::{version_to_js, NativeTable};
 use crate::write::{commit_properties, to_i64, CommitOptions};
 
@@ -250,7 +250,7 @@ impl NativeTable {
                 .map(|f| f.name().clone())
                 .collect();
             let read_version = options.commit.as_ref().and_then(|c| c.read_version);
-            let props = commit_properties(options.commit)?;
+            let props = commit_properties(options.commit)?.with_create_checkpoint(false);
 
             let ctx = new_session();
             let mem = MemTable::try_new(decoded.schema.clone(), vec![decoded.batches])?;
@@ -274,6 +274,7 @@ impl NativeTable {
 
             let (table, m) = builder.await?;
             let version = table.version().unwrap_or_default();
+            checkpoint_behind(&table);
             this.store(table)?;
             Ok(MergeResult {
                 version: version_to_js(version),

@@ -7,10 +7,17 @@
 //! they took the cores from the appends and change-feed reads the live path waits on. At a lower priority they use
 //! what the latency path leaves and still get a share when the machine is saturated (nice 10 weighs about a tenth of
 //! nice 0 in Linux's scheduler), so they are slowed, never stopped. Elsewhere than Linux the priority is unchanged.
+//!
+//! The checkpoint a write is due (every `delta.checkpointInterval` versions) is written here too, after the write
+//! returned ([`checkpoint_behind`]): delta-rs writes it inside the commit, where it held up every 100th append of a
+//! streaming writer for as long as it took to write the whole table's state.
 
 use std::future::Future;
 use std::sync::OnceLock;
 
+use deltalake::checkpoints::create_checkpoint;
+use deltalake::table::config::TablePropertiesExt as _;
+use deltalake::DeltaTable;
 use tokio::runtime::{Builder, Runtime};
 
 use crate::error::{BindingError, ErrorCode, Result};
@@ -46,6 +53,14 @@ fn lower_this_thread() {
 #[cfg(not(target_os = "linux"))]
 fn lower_this_thread() {}
 
+/// Starts `future` on the background runtime without waiting for it.
+pub fn spawn_background<F>(future: F)
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    drop(background().spawn(future));
+}
+
 /// Runs `future` on the background runtime and waits for it (a panic in it becomes an `INTERNAL` error).
 pub async fn in_background<T, F>(future: F) -> Result<T>
 where
@@ -60,6 +75,27 @@ where
             format!("background task ended: {join}"),
         )),
     }
+}
+
+/// Writes the checkpoint `table`'s version is due, if any, on the background runtime. The commit is already in the
+/// log, so a checkpoint that fails loses nothing: it is reported on stderr, and the next due one (or the
+/// maintainer's scheduled one) covers the table. Commits that call this must turn delta-rs's own off
+/// (`CommitProperties::with_create_checkpoint(false)`).
+pub fn checkpoint_behind(table: &DeltaTable) {
+    let (Some(version), Ok(state)) = (table.version(), table.snapshot()) else {
+        return;
+    };
+    if !(version + 1).is_multiple_of(state.table_config().checkpoint_interval().get()) {
+        return;
+    }
+    let table = table.clone();
+    spawn_background(async move {
+        if let Err(err) = create_checkpoint(&table, None).await {
+            eprintln!(
+                "lakehouse-delta: the checkpoint of version {version} was not written ({err}); the next one covers it"
+            );
+        }
+    });
 }
 
 #[cfg(test)]

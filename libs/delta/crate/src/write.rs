@@ -21,6 +21,7 @@ use crate::arrow_columns::{self, ColumnarBatch};
 use crate::arrow_ipc;
 use crate::error::{guard, BindingError, Result};
 use crate::query::new_session;
+use crate::runtime::checkpoint_behind;
 use crate::table::{version_to_js, NativeTable};
 
 /// An application transaction: `(appId, version)` committed atomically with the data.
@@ -306,7 +307,7 @@ impl NativeTable {
             sliced(&batches, WRITE_SLICE_ROWS)
         };
         let read_version = options.commit.as_ref().and_then(|c| c.read_version);
-        let props = commit_properties(options.commit)?;
+        let props = commit_properties(options.commit)?.with_create_checkpoint(false);
         let table = self.for_write(read_version).await?;
         let mut builder = table
             .write(batches)
@@ -329,6 +330,7 @@ impl NativeTable {
         }
         let table = builder.await?;
         let version = table.version().unwrap_or_default();
+        checkpoint_behind(&table);
         self.store(table)?;
         Ok(WriteResult {
             version: version_to_js(version),
