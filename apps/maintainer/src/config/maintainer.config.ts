@@ -38,6 +38,11 @@ export const maintainerConfigSchema = z.object({
   /** Scheduled VACUUMs only list what they would delete. */
   VACUUM_DRY_RUN: z.stringbool().default(false),
   OPTIMIZE_INTERVAL_MS: intervalMs(15 * MS_PER_MINUTE),
+  /**
+   * Compaction of the open (today's) partition of append-only tables (Bronze), which a streaming writer fills with a
+   * file per commit: often, since it races no writer (blind appends never read the files it rewrites).
+   */
+  OPTIMIZE_OPEN_INTERVAL_MS: intervalMs(30_000),
   /** Z-order (by symbol, on tables read by symbol) rewrites whole partitions: rarer than compaction. */
   ZORDER_INTERVAL_MS: intervalMs(24 * MS_PER_HOUR),
   VACUUM_INTERVAL_MS: intervalMs(6 * MS_PER_HOUR),

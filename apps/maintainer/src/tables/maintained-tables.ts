@@ -20,14 +20,25 @@ export interface MaintainedTable {
   readonly datePartition?: string;
   /** Columns to z-order by: set where readers filter by them (per-symbol charts, backfills, joins by symbol). */
   readonly zorderBy?: readonly string[];
+  /**
+   * Written only by blind appends (no writer reads its files to commit), so compacting it never makes a writer's
+   * commit conflict: its open partition gets the frequent `optimize_open` (a streaming append makes a file per
+   * commit, and every delta-rs commit costs more as the table's file count grows).
+   */
+  readonly appendOnly?: boolean;
 }
 
 const SILVER_TICKS = silverTicksTable(featureNames(DEFAULT_FEATURE_CONFIG));
 
 /** Every table of the lake. A table that does not exist yet is passed over until it does. */
 export const MAINTAINED_TABLES: readonly MaintainedTable[] = [
-  { name: BRONZE_TICKS.name, path: BRONZE_TICKS.path, datePartition: 'event_date' },
-  { name: BRONZE_QUARANTINE.name, path: BRONZE_QUARANTINE.path, datePartition: 'ingest_date' },
+  { name: BRONZE_TICKS.name, path: BRONZE_TICKS.path, datePartition: 'event_date', appendOnly: true },
+  {
+    name: BRONZE_QUARANTINE.name,
+    path: BRONZE_QUARANTINE.path,
+    datePartition: 'ingest_date',
+    appendOnly: true,
+  },
   { name: SILVER_TICKS.name, path: SILVER_TICKS.path, datePartition: 'event_date', zorderBy: ['symbol'] },
   { name: SILVER_QUARANTINE.name, path: SILVER_QUARANTINE.path, datePartition: 'event_date' },
   {

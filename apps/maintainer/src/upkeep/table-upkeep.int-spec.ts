@@ -30,7 +30,7 @@ const SETTINGS: UpkeepSettings = {
   optimizeAttempts: 5,
 };
 
-function rows(ids: readonly number[], price: number): Table {
+function rows(ids: readonly number[], price: number, date = CLOSED_DATE): Table {
   return new Table({
     id: vectorFromArray(
       ids.map((i) => BigInt(i)),
@@ -45,13 +45,13 @@ function rows(ids: readonly number[], price: number): Table {
       new Float64(),
     ),
     event_date: vectorFromArray(
-      ids.map(() => CLOSED_DATE),
+      ids.map(() => date),
       new Utf8(),
     ),
   });
 }
 
-describe('TableUpkeep against a writer that MERGEs into the files it compacts', () => {
+describe('TableUpkeep against live writers', () => {
   const dir = mkdtempSync(join(tmpdir(), 'maintainer-upkeep-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -125,5 +125,48 @@ describe('TableUpkeep against a writer that MERGEs into the files it compacts', 
       actual.set(Number(id), prices[i]!);
     });
     assert.deepEqual(actual, expected, `writer conflicts: ${writerConflicts}`);
+  });
+
+  it('compacts today’s partition of an append-only table under a live appender: no conflict, nothing lost', async () => {
+    const uri = join(dir, 'appended');
+    await DeltaTable.create(uri, SCHEMA, { partitionBy: ['event_date'] });
+    const today = new Date().toISOString().slice(0, 10);
+    const writer = await DeltaTable.open(uri);
+    let appended = 0;
+    let writing = true;
+    const writes = (async () => {
+      while (writing || appended < 20 * IDS_PER_APPEND) {
+        const ids = Array.from({ length: IDS_PER_APPEND }, (_, i) => appended + i);
+        await writer.append(rows(ids, 1, today));
+        appended += IDS_PER_APPEND;
+      }
+    })();
+    const upkeep = new TableUpkeep(SETTINGS, Date.now, { log: () => undefined, warn: () => undefined });
+    const target = { name: 'test.appended', path: 'appended', datePartition: 'event_date', appendOnly: true };
+    const runs: MaintenanceRunRow[] = [];
+    try {
+      while (runs.filter((r) => r.result === 'ok').length < 3) {
+        runs.push(await upkeep.run(await DeltaTable.open(uri), target, { operation: 'optimize_open' }));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      writing = false;
+      await writes;
+    }
+    assert.ok(
+      runs.every((r) => r.result === 'ok' || (r.result === 'skipped' && r.errorCode === null)),
+      runs.map((r) => `${r.result} ${r.errorCode ?? ''} ${r.error ?? ''}`).join('; '),
+    );
+    const table = await DeltaTable.open(uri);
+    const ids = [...(await table.toArrow()).getChild('id')!.toArray()].map(Number).sort((a, b) => a - b);
+    assert.deepEqual(
+      ids,
+      Array.from({ length: appended }, (_, i) => i),
+    );
+    const files = (await table.files()).numRows;
+    assert.ok(
+      files < appended / IDS_PER_APPEND,
+      `${files} files after compaction, ${appended / IDS_PER_APPEND} appends`,
+    );
   });
 });

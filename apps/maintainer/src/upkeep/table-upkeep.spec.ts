@@ -28,6 +28,7 @@ const NO_STATS = { totalFiles: 0, totalSize: 0, min: 0, max: 0, avg: 0 };
 /** A table whose files are three small ones in a closed partition, and whose optimize loses `conflicts` races. */
 class FakeTable implements MaintainableTable {
   readonly vacuums: VacuumOptions[] = [];
+  readonly optimizes: (OptimizeOptions | undefined)[] = [];
   optimizeCalls = 0;
   private compacted = false;
 
@@ -38,6 +39,7 @@ class FakeTable implements MaintainableTable {
     private readonly configuration: Record<string, string> = {
       'delta.deletedFileRetentionDuration': 'interval 7 days',
     },
+    private readonly partition = '2026-01-01',
   ) {}
 
   version(): Promise<number> {
@@ -50,7 +52,7 @@ class FakeTable implements MaintainableTable {
       new Table({
         size_bytes: vectorFromArray(sizes, new Int64()),
         'partition.event_date': vectorFromArray(
-          sizes.map(() => '2026-01-01'),
+          sizes.map(() => this.partition),
           new Utf8(),
         ),
       }),
@@ -61,7 +63,8 @@ class FakeTable implements MaintainableTable {
     return Promise.resolve({ configuration: this.configuration });
   }
 
-  optimize(_options?: OptimizeOptions): Promise<OptimizeResult> {
+  optimize(options?: OptimizeOptions): Promise<OptimizeResult> {
+    this.optimizes.push(options);
     this.optimizeCalls += 1;
     if (this.optimizeCalls <= this.conflicts) {
       // The binding's CommitConflictError, by its stable code (the unit layer does not load the native module).
@@ -106,6 +109,42 @@ function upkeep(settings: Partial<UpkeepSettings> = {}) {
 }
 
 describe('TableUpkeep', () => {
+  it('compacts only today’s partition of an append-only table once it holds enough small files', async () => {
+    const bronze = {
+      name: 'bronze.ticks',
+      path: 'bronze/ticks',
+      datePartition: 'event_date',
+      appendOnly: true,
+    };
+    const today = new FakeTable(0, undefined, '2026-01-03');
+    const row = await upkeep({ openPartitionSmallFiles: 3 }).runner.run(today, bronze, {
+      operation: 'optimize_open',
+    });
+    assert.equal(row.result, 'ok');
+    assert.deepEqual(today.optimizes[0]?.partitionFilters, [
+      { column: 'event_date', op: '=', value: '2026-01-03' },
+    ]);
+
+    const few = new FakeTable(0, undefined, '2026-01-03');
+    const skipped = await upkeep({ openPartitionSmallFiles: 4 }).runner.run(few, bronze, {
+      operation: 'optimize_open',
+    });
+    assert.equal(skipped.result, 'skipped');
+    assert.match(skipped.detail, /too few small files in the open partition 2026-01-03 \(3 < 4\)/);
+    assert.equal(few.optimizeCalls, 0);
+
+    const merged = new FakeTable(0, undefined, '2026-01-03');
+    const notAppendOnly = await upkeep({ openPartitionSmallFiles: 3 }).runner.run(merged, TABLE, {
+      operation: 'optimize_open',
+    });
+    assert.equal(
+      notAppendOnly.result,
+      'skipped',
+      'a MERGE-written table is compacted on the slow schedule only',
+    );
+    assert.equal(merged.optimizeCalls, 0);
+  });
+
   it('retries an OPTIMIZE that lost a commit race and records files before and after', async () => {
     const table = new FakeTable(2);
     const row = await upkeep().runner.run(table, TABLE, { operation: 'optimize' });

@@ -107,7 +107,7 @@ export class TableUpkeep {
   async preview(
     table: MaintainableTable,
     target: MaintainedTable,
-    operation: 'optimize' | 'zorder' | 'checkpoint' | 'log_cleanup',
+    operation: 'optimize' | 'optimize_open' | 'zorder' | 'checkpoint' | 'log_cleanup',
   ): Promise<string> {
     const stats = await this.stats(table, target);
     switch (operation) {
@@ -117,6 +117,10 @@ export class TableUpkeep {
           `${plan.run ? 'would compact' : 'would skip'}: ${plan.reason}` +
           (plan.partitions.length > 0 ? ` [${plan.partitions.join(', ')}]` : '')
         );
+      }
+      case 'optimize_open': {
+        const open = this.openPartitionPlan(stats, target);
+        return `${open.run ? 'would compact' : 'would skip'}: ${open.reason}`;
       }
       case 'zorder':
         return `would z-order ${stats.files} file(s) by ${(target.zorderBy ?? []).join(', ')}`;
@@ -194,6 +198,8 @@ export class TableUpkeep {
     switch (request.operation) {
       case 'optimize':
         return this.compact(table, target, request, before);
+      case 'optimize_open':
+        return this.compactOpen(table, target, request, before);
       case 'zorder':
         if (target.zorderBy === undefined || target.zorderBy.length === 0) {
           return { result: 'skipped', detail: { reason: 'no z-order columns for this table' } };
@@ -235,6 +241,39 @@ export class TableUpkeep {
           }),
     });
     return { ...outcome, detail: { ...outcome.detail, plan: plan.reason, partitions: plan.partitions } };
+  }
+
+  /** Compacts today's partition of an append-only table alone, once it holds enough small files. */
+  private async compactOpen(
+    table: MaintainableTable,
+    target: MaintainedTable,
+    request: UpkeepRequest,
+    before: TableStats,
+  ): Promise<Outcome> {
+    const open = this.openPartitionPlan(before, target);
+    if (target.datePartition === undefined || target.appendOnly !== true) {
+      return { result: 'skipped', detail: { reason: open.reason } };
+    }
+    if (!open.run && request.always !== true) return { result: 'skipped', detail: { reason: open.reason } };
+    const outcome = await this.optimizeWithRetry(table, {
+      targetSize: this.settings.targetFileBytes,
+      partitionFilters: [{ column: target.datePartition, op: '=', value: this.today() }],
+    });
+    return { ...outcome, detail: { ...outcome.detail, plan: open.reason, partitions: [this.today()] } };
+  }
+
+  private openPartitionPlan(stats: TableStats, target: MaintainedTable): { run: boolean; reason: string } {
+    if (target.datePartition === undefined || target.appendOnly !== true) {
+      return { run: false, reason: 'not an append-only table with a date partition' };
+    }
+    const today = this.today();
+    const small = stats.partitions.find((p) => p.partition === today)?.smallFiles ?? 0;
+    return small >= this.settings.openPartitionSmallFiles
+      ? { run: true, reason: `${small} small files in the open partition ${today}` }
+      : {
+          run: false,
+          reason: `too few small files in the open partition ${today} (${small} < ${this.settings.openPartitionSmallFiles})`,
+        };
   }
 
   /**

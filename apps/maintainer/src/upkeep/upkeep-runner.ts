@@ -144,6 +144,7 @@ export class UpkeepRunner {
     if (table === undefined) return 'table does not exist yet';
     switch (operation) {
       case 'optimize':
+      case 'optimize_open':
       case 'zorder':
       case 'checkpoint':
       case 'log_cleanup':

@@ -6,6 +6,7 @@ const MINUTE = 60_000;
 const NOW = 1_000 * MINUTE;
 const INTERVALS: UpkeepIntervals = {
   optimize: 15 * MINUTE,
+  optimize_open: 0,
   zorder: 0,
   vacuum: 60 * MINUTE,
   vacuum_full: 0,
@@ -70,6 +71,22 @@ describe('dueTasks', () => {
       due.some((t) => t.operation === 'log_cleanup' || t.operation === 'vacuum_full'),
       false,
     );
+  });
+
+  it('compacts the open partition often only on append-only tables with a date partition', () => {
+    const tables = [
+      { name: 'bronze.ticks', appendOnly: true, datePartition: 'event_date' },
+      { name: 'ops.maintenance_runs', appendOnly: true },
+      { name: 'silver.ticks', datePartition: 'event_date' },
+    ];
+    const recent = { 'bronze.ticks/optimize_open': NOW - 20_000 };
+    const intervals = { ...INTERVALS, optimize_open: 30_000 };
+    const due = (at: number) =>
+      dueTasks(tables, intervals, lastRuns(recent), at)
+        .filter((t) => t.operation === 'optimize_open')
+        .map((t) => t.table);
+    assert.deepEqual(due(NOW), [], 'not yet: 20 s of 30');
+    assert.deepEqual(due(NOW + 10_000), ['bronze.ticks']);
   });
 });
 

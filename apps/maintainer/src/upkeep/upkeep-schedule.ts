@@ -1,6 +1,7 @@
 /** The scheduled operations, in the order one table's due work runs: compact, then vacuum, then the log. */
 export const UPKEEP_OPERATIONS = [
   'optimize',
+  'optimize_open',
   'zorder',
   'vacuum',
   'vacuum_full',
@@ -17,6 +18,9 @@ export interface ScheduledTable {
   readonly name: string;
   /** Z-order needs columns; a table without them never gets `zorder`. */
   readonly zorderBy?: readonly string[];
+  /** Only append-only tables with a date partition get `optimize_open`. */
+  readonly appendOnly?: boolean;
+  readonly datePartition?: string;
 }
 
 export interface DueTask {
@@ -30,7 +34,9 @@ export interface DueTask {
 export type LastRunLookup = (table: string, operation: UpkeepOperation) => number | undefined;
 
 function applies(table: ScheduledTable, operation: UpkeepOperation): boolean {
-  return operation !== 'zorder' || (table.zorderBy !== undefined && table.zorderBy.length > 0);
+  if (operation === 'zorder') return table.zorderBy !== undefined && table.zorderBy.length > 0;
+  if (operation === 'optimize_open') return table.appendOnly === true && table.datePartition !== undefined;
+  return true;
 }
 
 /**

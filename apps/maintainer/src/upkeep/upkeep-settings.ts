@@ -22,6 +22,7 @@ export function upkeepSettingsOf(config: MaintainerConfig): UpkeepSettings {
 export function upkeepIntervalsOf(config: MaintainerConfig): UpkeepIntervals {
   return {
     optimize: config.OPTIMIZE_INTERVAL_MS,
+    optimize_open: config.OPTIMIZE_OPEN_INTERVAL_MS,
     zorder: config.ZORDER_INTERVAL_MS,
     vacuum: config.VACUUM_INTERVAL_MS,
     vacuum_full: config.VACUUM_FULL_INTERVAL_MS,
