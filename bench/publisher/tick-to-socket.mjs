@@ -1,5 +1,6 @@
 // Tick-to-socket latency through the whole pipeline: ingestor → refiner → predictor → publisher, each its own process,
-// the broker on this machine, CLIENTS socket.io clients (in CLIENT_PROCS processes). Ticks go into `ticks.raw` at
+// with the maintainer beside them (its default schedule: today's Bronze partition compacted every 30 s), the broker
+// on this machine, CLIENTS socket.io clients (in CLIENT_PROCS processes). Ticks go into `ticks.raw` at
 // RATE/s, each stamped with the wall-clock time it is handed to the producer as its event time; a client's latency
 // for a `prediction` is receipt time − that event time (ms resolution on the tick side: ±1 ms).
 // The predictor serves MODEL_STORE_DIR's promoted model, or else an untrained GRU of the serving shape (make-model.mjs:
@@ -61,7 +62,7 @@ const SEND_CHUNK = 500;
 const DRAIN_MS = Number(process.env.DRAIN_SECONDS ?? 5) * 1000;
 const SECRET = randomBytes(32).toString('hex');
 const WORK = join(process.env.LAKEHOUSE_WORK ?? join(ROOT, '.work'), 'bench');
-const STAGES = ['ingestor', 'refiner', 'predictor', 'publisher'];
+const STAGES = ['maintainer', 'ingestor', 'refiner', 'predictor', 'publisher'];
 const PUBLISHERS = process.env.PUBLISHERS ?? 'one';
 if (!['one', 'split'].includes(PUBLISHERS))
   throw new Error(`PUBLISHERS must be one or split, not ${PUBLISHERS}`);

@@ -25,7 +25,7 @@ import { GoldConsumer } from './gold/gold.consumer';
 import { GoldExactlyOnce } from './gold/gold-exactly-once';
 import { GoldPartitionPositions } from './gold/gold-positions';
 import { GoldReader } from './gold/gold-reader';
-import { GOLD_COMMITTED, GoldWriterService } from './gold/gold-writer.service';
+import { GOLD_BATCH_READER, GOLD_COMMITTED, GoldWriterService } from './gold/gold-writer.service';
 import { LIVE_GROUP_ID, LIVE_KAFKA, LiveFeedConsumer } from './live/live-feed.consumer';
 import { SignalHub } from './live/signal-hub';
 import { CLIENT_BUFFER_LIMIT, SignalsGateway } from './live/signals.gateway';
@@ -59,10 +59,12 @@ export class PublisherModule {
     };
     const lake = new DeltaLake(config.LAKE_ROOT);
     const reader = new GoldReader(config.LAKE_ROOT);
+    const batchReader = new GoldReader(config.LAKE_ROOT, { background: true });
     const providers: Provider[] = [
       PublisherMetrics,
       { provide: Lake, useValue: lake },
       { provide: GoldReader, useValue: reader },
+      { provide: GOLD_BATCH_READER, useValue: batchReader },
       { provide: TokenVerifier, useValue: new TokenVerifier(config.PUBLISHER_AUTH_SECRET) },
       ApiAuthGuard,
       GoldQueryService,
@@ -74,7 +76,7 @@ export class PublisherModule {
       LiveFeedConsumer,
       {
         provide: GoldAccuracyJob,
-        useFactory: (l: Lake) => new GoldAccuracyJob(l, reader, config.ACCURACY_WINDOW_SIZE),
+        useFactory: (l: Lake) => new GoldAccuracyJob(l, batchReader, config.ACCURACY_WINDOW_SIZE),
         inject: [Lake],
       },
       { provide: ACCURACY_MONITOR_OPTIONS, useValue: accuracyOptions },

@@ -89,7 +89,7 @@ export declare class RecordBatchStream {
 /** A SQL session over one or more registered Delta tables, each optionally pinned to a version. */
 export declare class SqlSession {
   /** Creates an empty session. */
-  constructor()
+  constructor(options?: SessionOptions | undefined | null)
   /** Registers the table at `uri` under `name` (latest version unless `options` pins one). */
   register(name: string, uri: string, options?: OpenOptions | undefined | null): Promise<void>
   /** Runs a query and returns the whole result as one Arrow IPC stream. */
@@ -353,6 +353,15 @@ export interface PartitionFilter {
   value?: string
   /** The set of `in` / `not in`. */
   values?: Array<string>
+}
+
+/** Options of [`SqlSession::new`]. */
+export interface SessionOptions {
+  /**
+   * Run `register` and `sql` on the background runtime (see `runtime.rs`): for batch work that must not take
+   * the cores from a latency path. Default false.
+   */
+  background?: boolean
 }
 
 /**

@@ -42,7 +42,7 @@ export type {
   NotMatchedBySourceClause,
   NotMatchedClause,
 } from './merge.js';
-export { SqlSession, type RegisterOptions } from './query.js';
+export { SqlSession, type RegisterOptions, type SessionOptions } from './query.js';
 export type {
   AppendOptions,
   CommitOptions,

@@ -50,6 +50,16 @@ describe('SqlSession', () => {
     );
   });
 
+  it('answers the same on the background runtime, and reports errors the same way', async () => {
+    const query = 'SELECT symbol, COUNT(*) AS n FROM ticks GROUP BY symbol ORDER BY symbol';
+    const foreground = SqlSession.create();
+    await foreground.register('ticks', tickTable);
+    const background = SqlSession.create({ background: true });
+    await background.register('ticks', tickTable);
+    assert.deepEqual((await background.sql(query)).toArray(), (await foreground.sql(query)).toArray());
+    await assert.rejects(background.sql('SELEC nonsense'), InvalidArgumentError);
+  });
+
   it('queries a table pinned to an earlier version', async () => {
     const session = SqlSession.create();
     await session.register('v1', tickTable, { version: 1 });

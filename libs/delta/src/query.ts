@@ -1,11 +1,13 @@
 import type { RecordBatch, Table } from 'apache-arrow';
 
-import { SqlSession as NativeSqlSession } from '../native/native.js';
+import { SqlSession as NativeSqlSession, type SessionOptions } from '../native/native.js';
 import { batchFromIpc, fromIpc } from './arrow.js';
 import type { DeltaTable } from './delta-table.js';
 import { callNative } from './errors.js';
 
 /** How to register a table in a {@link SqlSession}. */
+export type { SessionOptions };
+
 export interface RegisterOptions {
   /** Pin the registered table to this version (time travel); latest otherwise. */
   readonly version?: number;
@@ -18,9 +20,12 @@ export interface RegisterOptions {
 export class SqlSession {
   private constructor(private readonly inner: NativeSqlSession) {}
 
-  /** Creates an empty session. */
-  static create(): SqlSession {
-    return new SqlSession(new NativeSqlSession());
+  /**
+   * Creates an empty session. `background: true` runs its `register` and `sql` on the binding's background runtime,
+   * at a lower priority (see the README), for batch work beside a latency path.
+   */
+  static create(options: SessionOptions = {}): SqlSession {
+    return new SqlSession(new NativeSqlSession(options));
   }
 
   /** Registers `table` as `name` (a plain identifier), at its latest version or at `options.version`. */

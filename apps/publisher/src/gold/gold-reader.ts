@@ -48,12 +48,17 @@ export interface CommitEntry {
 
 /**
  * Read access to the lake for the API and the accuracy job: a table pinned at a version (time travel) and SQL over
- * it. Queries are built by callers from validated, typed values only.
+ * it. Queries are built by callers from validated, typed values only. A reader for batch work (the Gold writer's
+ * bars and accuracy) runs its SQL on the binding's background runtime (`{ background: true }`), so it yields the
+ * cores to the live sockets and the API.
  */
 export class GoldReader {
   private readonly handles = new Map<ReadableTable, Promise<DeltaTable>>();
 
-  constructor(private readonly lakeRoot: string) {}
+  constructor(
+    private readonly lakeRoot: string,
+    private readonly options: { readonly background?: boolean } = {},
+  ) {}
 
   /** A read-only handle at the requested point; VERSION_NOT_FOUND when the table has no such version. */
   async at(name: ReadableTable, travel: TimeTravel): Promise<DeltaTable> {
@@ -105,7 +110,7 @@ export class GoldReader {
   }> {
     const table = await this.at(name, travel);
     const version = await table.version();
-    const session = SqlSession.create();
+    const session = SqlSession.create({ background: this.options.background ?? false });
     await session.register('t', table, { version });
     return { rows: await session.sql(sql('t')), version };
   }

@@ -25,6 +25,8 @@ const MICROS_PER_MILLI = 1000n;
 /** Called after every Gold commit that changed `gold.predictions` (the accuracy job listens). */
 export const GOLD_COMMITTED = Symbol('GOLD_COMMITTED');
 export type GoldCommittedListener = () => void;
+/** The Gold writer's {@link GoldReader}: batch work, run at the binding's background priority. */
+export const GOLD_BATCH_READER = Symbol('GOLD_BATCH_READER');
 
 /**
  * Writes consumed batches into Gold through {@link GoldExactlyOnce}: drops what the table already covers, decodes the
@@ -34,7 +36,7 @@ export type GoldCommittedListener = () => void;
 export class GoldWriterService {
   constructor(
     private readonly gold: GoldExactlyOnce,
-    private readonly reader: GoldReader,
+    @Inject(GOLD_BATCH_READER) private readonly reader: GoldReader,
     private readonly deadLetters: DeadLetterPort,
     private readonly clock: Clock,
     private readonly metrics: PublisherMetrics,

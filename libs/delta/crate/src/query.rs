@@ -1,5 +1,6 @@
 //! SQL over Delta tables through DataFusion, collected or streamed as Arrow IPC.
 
+use std::future::Future;
 use std::sync::Arc;
 
 use deltalake::datafusion::execution::SendableRecordBatchStream;
@@ -13,6 +14,7 @@ use tokio::sync::Mutex;
 
 use crate::arrow_ipc;
 use crate::error::{guard, BindingError, Result};
+use crate::runtime::in_background;
 use crate::table::{open, OpenOptions};
 
 /// A fresh DataFusion session with delta-rs's planner and settings.
@@ -57,15 +59,38 @@ fn valid_table_name(name: &str) -> Result<()> {
     }
 }
 
+/// Options of [`SqlSession::new`].
+#[napi(object)]
+#[derive(Default)]
+pub struct SessionOptions {
+    /// Run `register` and `sql` on the background runtime (see `runtime.rs`): for batch work that must not take
+    /// the cores from a latency path. Default false.
+    pub background: Option<bool>,
+}
+
 /// A SQL session over one or more registered Delta tables, each optionally pinned to a version.
 #[napi]
 pub struct SqlSession {
     ctx: SessionContext,
+    background: bool,
 }
 
 impl Default for SqlSession {
     fn default() -> Self {
-        Self::new()
+        Self::new(None)
+    }
+}
+
+/// Runs `future` where the session runs its work.
+async fn on_runtime<T, F>(background: bool, future: F) -> Result<T>
+where
+    F: Future<Output = Result<T>> + Send + 'static,
+    T: Send + 'static,
+{
+    if background {
+        in_background(future).await
+    } else {
+        future.await
     }
 }
 
@@ -73,8 +98,11 @@ impl Default for SqlSession {
 impl SqlSession {
     /// Creates an empty session.
     #[napi(constructor)]
-    pub fn new() -> Self {
-        Self { ctx: new_session() }
+    pub fn new(options: Option<SessionOptions>) -> Self {
+        Self {
+            ctx: new_session(),
+            background: options.and_then(|o| o.background).unwrap_or(false),
+        }
     }
 
     /// Registers the table at `uri` under `name` (latest version unless `options` pins one).
@@ -85,21 +113,27 @@ impl SqlSession {
         uri: String,
         options: Option<OpenOptions>,
     ) -> napi::Result<()> {
-        guard(async move {
+        let ctx = self.ctx.clone();
+        guard(on_runtime(self.background, async move {
             valid_table_name(&name)?;
             let table = open(&uri, &options.unwrap_or_default()).await?;
-            if self.ctx.table_exist(name.as_str())? {
-                self.ctx.deregister_table(name.as_str())?;
+            if ctx.table_exist(name.as_str())? {
+                ctx.deregister_table(name.as_str())?;
             }
-            register(&self.ctx, &name, &table).await
-        })
+            register(&ctx, &name, &table).await
+        }))
         .await
     }
 
     /// Runs a query and returns the whole result as one Arrow IPC stream.
     #[napi]
     pub async fn sql(&self, query: String) -> napi::Result<Buffer> {
-        guard(async move { Ok(collect_sql(&self.ctx, &query).await?.into()) }).await
+        let ctx = self.ctx.clone();
+        let ipc = guard(on_runtime(self.background, async move {
+            collect_sql(&ctx, &query).await
+        }))
+        .await?;
+        Ok(ipc.into())
     }
 
     /// Starts a query whose result is pulled batch by batch.
