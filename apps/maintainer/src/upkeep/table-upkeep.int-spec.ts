@@ -158,7 +158,8 @@ describe('TableUpkeep against live writers', () => {
       runs.map((r) => `${r.result} ${r.errorCode ?? ''} ${r.error ?? ''}`).join('; '),
     );
     const table = await DeltaTable.open(uri);
-    const ids = [...(await table.toArrow()).getChild('id')!.toArray()].map(Number).sort((a, b) => a - b);
+    const column = (await table.toArrow()).getChild('id')!.toArray() as BigInt64Array;
+    const ids = Array.from(column, Number).sort((a, b) => a - b);
     assert.deepEqual(
       ids,
       Array.from({ length: appended }, (_, i) => i),
