@@ -155,6 +155,33 @@ describe('SignalsGateway.publish', () => {
     assert.equal(emitted, 0);
   });
 
+  it('keeps broadcasting to the rooms of a disconnected socket whose session can be recovered', () => {
+    const { gateway, hub } = gatewayOver([]);
+    const targets: string[] = [];
+    const namespace = (gateway as unknown as { namespace: { to: (rooms: string | string[]) => unknown } })
+      .namespace;
+    namespace.to = (rooms) => {
+      targets.push([rooms].flat().join('+'));
+      return { except: () => ({ emit: () => true }), emit: () => true };
+    };
+    const handlers = new Map<string, () => void>();
+    const away = {
+      id: 'away',
+      rooms: new Set(['away', 'symbol:SPX']),
+      conn: {},
+      on: (name: string, handler: () => void) => handlers.set(name, handler),
+    };
+    gateway.handleConnection(away as unknown as Parameters<SignalsGateway['handleConnection']>[0]);
+    handlers.get('disconnecting')!();
+    gateway.publish(
+      [prediction(1), prediction(2, 'DJI')].map((p) => ({
+        event: hub.prediction(p, new Date())!,
+        sourceTimeMs: 0,
+      })),
+    );
+    assert.deepEqual(targets, ['symbol:SPX+all'], 'SPX kept for the recovery, DJI never wanted');
+  });
+
   it('sends nothing and counts nothing for an empty batch', async () => {
     const { gateway, metrics } = gatewayOver([]);
     gateway.publish([]);

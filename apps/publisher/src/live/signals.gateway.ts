@@ -49,6 +49,11 @@ export class SignalsGateway
   implements OnGatewayInit<Namespace>, OnGatewayConnection<Socket>, OnGatewayDisconnect<Socket>
 {
   @WebSocketServer() private namespace!: Namespace;
+  /**
+   * Rooms of recently disconnected sockets, until their recovery window ends (ms): connection-state recovery replays
+   * what was broadcast to a session's rooms while it was away, so those rooms are still broadcast to while empty.
+   */
+  private readonly recoverable = new Map<string, number>();
 
   constructor(
     private readonly hub: SignalHub,
@@ -81,6 +86,11 @@ export class SignalsGateway
   handleConnection(socket: Socket): void {
     this.metrics.connectedClients.inc();
     coalesceWrites(socket.conn);
+    // Before the socket leaves its rooms: they stay wanted while its session can be recovered.
+    socket.on('disconnecting', () => {
+      const until = Date.now() + RECOVERY_WINDOW_MS;
+      for (const room of socket.rooms) if (room !== socket.id) this.recoverable.set(room, until);
+    });
     socket.on('subscribe', (payload: unknown, ack: unknown) => {
       const answer = this.subscribe(socket, payload);
       if (typeof ack === 'function') (ack as (a: SubscribeAck) => void)(answer);
@@ -96,21 +106,21 @@ export class SignalsGateway
    * Broadcasts a consumer batch; never awaits a client. Per-event subscribers get one `prediction` / `outcome` event
    * per signal in their symbol's room or the all-symbols room. Batch subscribers get one `signals` frame: the
    * all-symbols room the whole batch, each symbol's room that symbol's events (less the sockets in the all-symbols
-   * room, which already have them). A room nobody is in costs no encoding.
+   * room, which already have them). A room nobody is in, nor a recoverable session was in, costs no encoding.
    */
   publish(batch: readonly Publishable[]): void {
     if (batch.length === 0) return;
-    const rooms = this.namespace.adapter.rooms;
     const slow = this.slowClients();
     const slowIds = slow.map((s) => s.id);
     const now = Date.now();
-    const perEventAll = rooms.has(ALL_ROOM);
+    const wanted = this.wantedRooms(now);
+    const perEventAll = wanted(ALL_ROOM);
     const all: LiveEvent[] = [];
     const bySymbol = new Map<string, LiveEvent[]>();
     for (const { event, sourceTimeMs } of batch) {
       const symbol = event.payload.symbol;
       const room = roomOf(symbol);
-      if (perEventAll || rooms.has(room)) {
+      if (perEventAll || wanted(room)) {
         this.namespace.to([room, ALL_ROOM]).except(slowIds).emit(event.name, event.payload);
       }
       all.push(event);
@@ -123,15 +133,22 @@ export class SignalsGateway
         if (subscribedTo(socket, symbol)) this.metrics.dropped.inc({ reason: 'buffer_full' });
       }
     }
-    if (rooms.has(BATCH_ALL_ROOM)) this.namespace.to(BATCH_ALL_ROOM).except(slowIds).emit('signals', all);
+    if (wanted(BATCH_ALL_ROOM)) this.namespace.to(BATCH_ALL_ROOM).except(slowIds).emit('signals', all);
     for (const [symbol, events] of bySymbol) {
       const room = batchRoomOf(symbol);
-      if (rooms.has(room))
+      if (wanted(room))
         this.namespace
           .to(room)
           .except([...slowIds, BATCH_ALL_ROOM])
           .emit('signals', events);
     }
+  }
+
+  /** Whether a room has members, or had some whose session can still be recovered. */
+  private wantedRooms(now: number): (room: string) => boolean {
+    for (const [room, until] of this.recoverable) if (until <= now) this.recoverable.delete(room);
+    const rooms = this.namespace.adapter.rooms;
+    return (room) => rooms.has(room) || this.recoverable.has(room);
   }
 
   /** An event for every connected client (accuracy, drift). */
