@@ -3,7 +3,9 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 cd "$ROOT"
 
-APPS=(ingestor refiner predictor publisher maintainer)
+# The processes `up` starts: every app, and the publisher twice (apps/publisher/README.md "Several replicas"):
+# `publisher` serves the sockets, the API and the dashboard; `publisher-gold` writes Gold at a lower CPU priority.
+PROCESSES=(ingestor refiner predictor publisher publisher-gold maintainer)
 
 npm_install() {
   # `npm ci` only when the lockfile changed since the last install: a warm re-run costs nothing.
@@ -60,6 +62,17 @@ cmd_test() {
   return $status
 }
 
+# start_process NAME APP NICE [VAR=VALUE...]: apps/APP/dist/main.js in the background at niceness NICE, with the
+# extra environment; log in logs/NAME.log, pid in NAME.pid.
+start_process() {
+  local name=$1 app=$2 niceness=$3
+  shift 3
+  log "starting $name (log: $LAKEHOUSE_WORK/logs/$name.log)"
+  nohup nice -n "$niceness" env "$@" node --enable-source-maps "apps/$app/dist/main.js" \
+    >"$LAKEHOUSE_WORK/logs/$name.log" 2>&1 &
+  echo $! >"$LAKEHOUSE_WORK/$name.pid"
+}
+
 cmd_up() {
   setup
   mkdir -p "$LAKEHOUSE_WORK/logs"
@@ -74,13 +87,13 @@ cmd_up() {
   chmod 600 "$secret_file"
   PUBLISHER_AUTH_SECRET="$(cat "$secret_file")"
   export PUBLISHER_AUTH_SECRET
-  for app in "${APPS[@]}"; do
-    log "starting $app (log: $LAKEHOUSE_WORK/logs/$app.log)"
-    nohup node --enable-source-maps "apps/$app/dist/main.js" >"$LAKEHOUSE_WORK/logs/$app.log" 2>&1 &
-    echo $! >"$LAKEHOUSE_WORK/$app.pid"
-  done
+  for app in ingestor refiner predictor maintainer; do start_process "$app" "$app" 0; done
+  start_process publisher publisher 0 GOLD_WRITER=false
+  # Gold is batch work beside the live path: its own process, niced, so its decoding, MERGEs and bar recomputes
+  # never take the cores the sockets wait on (in k8s: its own Deployment with a lower CPU request).
+  start_process publisher-gold publisher 10 GOLD_WRITER=true LIVE_FEED=false HTTP_PORT="${PUBLISHER_GOLD_PORT:-3006}"
   # The predictor is ready only once a model is promoted; the others now.
-  node scripts/wait-ready.mjs ingestor refiner publisher maintainer
+  node scripts/wait-ready.mjs ingestor refiner publisher publisher-gold maintainer
   if [ ! -f "$LAKEHOUSE_WORK/sample-loaded" ]; then
     log "loading the shipped sample (real SPX/IXIC daily prices, 1999–2018) into bronze.ticks"
     node apps/ingestor/dist/cli.js load data/sample/ticks.ndjson
@@ -111,7 +124,7 @@ cmd_up() {
 }
 
 cmd_down() {
-  for app in feed "${APPS[@]}"; do
+  for app in feed "${PROCESSES[@]}"; do
     local pidfile="$LAKEHOUSE_WORK/$app.pid"
     [ -f "$pidfile" ] || continue
     kill -TERM "$(cat "$pidfile")" 2>/dev/null || true

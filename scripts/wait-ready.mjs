@@ -1,10 +1,18 @@
 // Waits until every named service answers GET /health/ready with 200, or fails after a deadline with the ones missing.
 // Usage: node scripts/wait-ready.mjs ingestor refiner ...   (ports from <APP>_PORT or the defaults below)
-const DEFAULT_PORTS = { ingestor: 3001, refiner: 3002, predictor: 3003, publisher: 3004, maintainer: 3005 };
+const DEFAULT_PORTS = {
+  ingestor: 3001,
+  refiner: 3002,
+  predictor: 3003,
+  publisher: 3004,
+  maintainer: 3005,
+  'publisher-gold': 3006,
+};
 const DEADLINE_MS = Number(process.env.READY_TIMEOUT_MS ?? 120_000);
 
 const apps = process.argv.slice(2);
-const port = (app) => Number(process.env[`${app.toUpperCase()}_PORT`] ?? DEFAULT_PORTS[app]);
+const port = (app) =>
+  Number(process.env[`${app.toUpperCase().replace('-', '_')}_PORT`] ?? DEFAULT_PORTS[app]);
 const pending = new Set(apps);
 const start = Date.now();
 while (pending.size > 0) {

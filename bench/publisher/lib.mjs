@@ -62,14 +62,16 @@ export async function freePort() {
 /**
  * Starts `apps/<stage>/dist/main.js` and waits for /health/ready. stderr is kept for the error message.
  * PROFILE_DIR=<dir>: each stage writes a V8 CPU profile to <dir>/<name>/ when it exits. `name`: the stage's by
- * default; another for a second replica of a stage.
+ * default; another for a second replica of a stage. `niceness`: the process's CPU priority (`nice -n`), 0 = normal.
  */
-export async function startApp(stage, env, readyTimeoutMs = 60_000, name = stage) {
+export async function startApp(stage, env, readyTimeoutMs = 60_000, name = stage, niceness = 0) {
   const port = await freePort();
   const profile = process.env.PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.PROFILE_DIR, name)}`]
     : [];
-  const child = spawn(process.execPath, [...profile, join(ROOT, 'apps', stage, 'dist', 'main.js')], {
+  const node = [process.execPath, ...profile, join(ROOT, 'apps', stage, 'dist', 'main.js')];
+  const [command, ...args] = niceness === 0 ? node : ['nice', '-n', String(niceness), ...node];
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, ...env, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],

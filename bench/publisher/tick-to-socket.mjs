@@ -9,8 +9,9 @@
 // Env: RATE (5000), SECONDS (20), WARMUP_SECONDS (10), CLIENTS (100), CLIENT_PROCS (2), SUBSCRIBE (symbol|all),
 //      SOCKETS (batch|event: the clients' delivery mode, `signals` frames or one event per prediction),
 //      DRAIN_SECONDS (5), PARTITIONS (3), KAFKA_BROKERS, MODEL_STORE_DIR, PROFILE_DIR (CPU profile per stage),
-//      PUBLISHERS (one|split: `split` runs the Gold writer as its own publisher replica and the clients connect to
-//      a second one with GOLD_WRITER=false, the topology apps/publisher/README.md describes for scaling out).
+//      PUBLISHERS (split|one: `split`, what `./lakehouse up` runs, is a Gold-only publisher replica at nice 10
+//      (GOLD_WRITER=true, LIVE_FEED=false) and a live one (GOLD_WRITER=false) the clients connect to; `one` is a
+//      single publisher doing both).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -63,7 +64,8 @@ const DRAIN_MS = Number(process.env.DRAIN_SECONDS ?? 5) * 1000;
 const SECRET = randomBytes(32).toString('hex');
 const WORK = join(process.env.LAKEHOUSE_WORK ?? join(ROOT, '.work'), 'bench');
 const STAGES = ['maintainer', 'ingestor', 'refiner', 'predictor', 'publisher'];
-const PUBLISHERS = process.env.PUBLISHERS ?? 'one';
+const PUBLISHERS = process.env.PUBLISHERS ?? 'split';
+const GOLD_WRITER_APP = PUBLISHERS === 'split' ? 'publisher-gold' : 'publisher';
 if (!['one', 'split'].includes(PUBLISHERS))
   throw new Error(`PUBLISHERS must be one or split, not ${PUBLISHERS}`);
 
@@ -108,12 +110,14 @@ try {
     PUBLISHER_AUTH_SECRET: SECRET,
   };
   for (const stage of STAGES) {
-    apps.push(await startApp(stage, env));
+    if (stage === 'publisher' && PUBLISHERS === 'split') {
+      const gold = { ...env, GOLD_WRITER: 'true', LIVE_FEED: 'false' };
+      apps.push(await startApp('publisher', gold, undefined, 'publisher-gold', 10));
+      apps.push(await startApp('publisher', { ...env, GOLD_WRITER: 'false' }));
+    } else {
+      apps.push(await startApp(stage, env));
+    }
     progress(`${stage} ready`);
-  }
-  if (PUBLISHERS === 'split') {
-    apps.push(await startApp('publisher', { ...env, GOLD_WRITER: 'false' }, undefined, 'publisher-live'));
-    progress('publisher-live ready');
   }
   // The clients connect to the last publisher: the only one, or the live replica.
   const publisher = apps[apps.length - 1];
@@ -172,7 +176,7 @@ try {
   for (const [stage, metric] of [
     ['ingestor', 'bronze_delta_commit_duration_seconds'],
     ['refiner', 'silver_commit_duration_seconds'],
-    ['publisher', 'publisher_gold_commit_seconds'],
+    [GOLD_WRITER_APP, 'publisher_gold_commit_seconds'],
   ]) {
     const text = await fetch(`${apps.find((a) => a.stage === stage).url}/metrics`).then((r) => r.text());
     const count = [...text.matchAll(new RegExp(`^${metric}_count(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))].reduce(

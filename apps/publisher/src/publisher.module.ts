@@ -73,7 +73,8 @@ export class PublisherModule {
       SignalsGateway,
       { provide: LIVE_KAFKA, useFactory: createKafkaClient, inject: [BUS_OPTIONS, JsonLogger] },
       { provide: LIVE_GROUP_ID, useValue: config.LIVE_GROUP_ID },
-      LiveFeedConsumer,
+      // A Gold-only replica (LIVE_FEED=false) reads no live feed: its sockets get accuracy and drift only.
+      ...(config.LIVE_FEED ? [LiveFeedConsumer] : []),
       {
         provide: GoldAccuracyJob,
         useFactory: (l: Lake) => new GoldAccuracyJob(l, batchReader, config.ACCURACY_WINDOW_SIZE),

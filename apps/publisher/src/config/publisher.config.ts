@@ -37,6 +37,11 @@ export const publisherConfigSchema = z
     ),
     /** Whether this replica writes Gold. Exactly one consumer group does: every writer replica shares it. */
     GOLD_WRITER: goldWriterSchema,
+    /**
+     * Whether this replica reads the live feed for its sockets. A replica that only writes Gold (`GOLD_WRITER=true`,
+     * `LIVE_FEED=false`, run at a lower CPU priority) keeps the Gold writer's batch work off the live replicas' cores.
+     */
+    LIVE_FEED: z.stringbool().default(true),
     /** The one Gold writer group (namespaced like topics). */
     GOLD_GROUP_ID: z.string().min(1).default('publisher-gold'),
     /**
