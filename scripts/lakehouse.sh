@@ -118,7 +118,7 @@ cmd_up() {
   log "all services are up and ticks are flowing."
   log "  dashboard:       $api/?token=$token"
   log "  API (OpenAPI):   $api/api/docs   (Authorization: Bearer <the token above>)"
-  log "  metrics:         http://127.0.0.1:3001/metrics (ingestor) … :3005 (maintainer)"
+  log "  metrics:         http://127.0.0.1:3001/metrics (ingestor) … :3005 (maintainer), :3006 (publisher-gold)"
   log "  lake:            $LAKE_ROOT    models: $MODEL_STORE_DIR"
   log "stop with ./lakehouse down"
 }

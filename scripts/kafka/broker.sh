@@ -59,7 +59,10 @@ start() {
   local cp bport cport
   cp="$(cat "$(classpath_file)")"
   mkdir -p "$dir"
-  rm -rf "$dir/data"
+  # The data survives a restart (`./lakehouse down` then `up`): the lake stores Kafka offsets as its exactly-once
+  # positions, so a wiped topic, numbered from 0 again, would have its records taken for ones Bronze already holds.
+  # KAFKA_FRESH=1 starts from an empty broker. Ports may change between starts; the KRaft quorum keeps voter ids only.
+  [ "${KAFKA_FRESH:-0}" = "1" ] && rm -rf "$dir/data"
   bport="$(free_port)"; cport="$(free_port)"
   while [ "$cport" = "$bport" ]; do cport="$(free_port)"; done
   cat > "$dir/server.properties" <<PROPS
@@ -90,7 +93,10 @@ PROPS
   local java_opts=(-Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true
     "-Dlog4j2.configurationFile=$HERE/log4j2.xml" "-Dkafka.logs.dir=$dir")
   local cluster_id
-  cluster_id="$(java -cp "$cp" "${java_opts[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)"
+  # A kept data directory keeps its cluster id (the format step below then leaves it as it is).
+  cluster_id="$(sed -n 's/^cluster\.id=//p' "$dir/data/meta.properties" 2>/dev/null || true)"
+  [ -n "$cluster_id" ] ||
+    cluster_id="$(java -cp "$cp" "${java_opts[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)"
   java -cp "$cp" "${java_opts[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" \
     --ignore-formatted >"$dir/format.log" 2>&1 || { cat "$dir/format.log" >&2; return 1; }
   nohup java -cp "$cp" "${java_opts[@]}" kafka.Kafka "$dir/server.properties" >"$dir/broker.log" 2>&1 &
