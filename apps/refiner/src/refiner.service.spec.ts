@@ -18,6 +18,19 @@ const idOf = (t: TickFields): string =>
     ...(t.tradeId === undefined ? {} : { tradeId: t.tradeId }),
   });
 
+/** Silver holds each of `ticks` once, and each was announced once, in Bronze order. */
+function assertEachOnce(k: Kit, ticks: readonly TickFields[]): void {
+  assert.deepEqual(
+    k.silverRows().map((r) => r.eventId),
+    ticks.map(idOf),
+  );
+  assert.deepEqual(
+    k.refined().map((r) => r.eventId),
+    ticks.map(idOf),
+    'each event announced once, in Bronze order',
+  );
+}
+
 /** Records the source rows of every Silver MERGE on the kit's lake; the first one waits for `firstMayRun`. */
 function mergeSizes(k: Kit, firstMayRun: Promise<void> = Promise.resolve()): number[] {
   const sizes: number[] = [];
@@ -102,14 +115,7 @@ describe('RefinerService (Bronze → Silver, exactly once)', () => {
     assert.equal(k.refined().length, 8);
     await k.bronze(ticks.slice(8));
     await restarted.catchUp();
-    assert.deepEqual(
-      k.silverRows().map((r) => r.eventId),
-      ticks.map(idOf),
-    );
-    assert.deepEqual(
-      k.refined().map((r) => r.eventId),
-      ticks.map(idOf),
-    );
+    assertEachOnce(k, ticks);
   });
 
   it('announces the next chunks while a MERGE is in flight, then commits what queued meanwhile in one MERGE', async () => {
@@ -309,15 +315,7 @@ describe('RefinerService (Bronze → Silver, exactly once)', () => {
 
     refiner.offer(v2, k.bronzeRowsOf(v2)); // a repeated hand-over of a refined version
     await refiner.idle();
-    assert.deepEqual(
-      k.silverRows().map((r) => r.eventId),
-      ticks.map(idOf),
-    );
-    assert.deepEqual(
-      k.refined().map((r) => r.eventId),
-      ticks.map(idOf),
-      'each event announced once, in Bronze order',
-    );
+    assertEachOnce(k, ticks);
     const bySource: Record<string, number> = {};
     for (const v of (await metrics.bronzeReads.get()).values) bySource[String(v.labels.source)] = v.value;
     assert.deepEqual(bySource, { change_feed: 2, handed_over: 2 });
