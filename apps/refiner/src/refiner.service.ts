@@ -7,8 +7,8 @@ import {
   type TickOutcome,
 } from '@lakehouse/bus';
 import { BRONZE_TICKS, Lake } from '@lakehouse/lake';
-import { type Table } from 'apache-arrow';
 import { Clock, CodedError, errorMessage } from '@lakehouse/platform';
+import { type Table } from 'apache-arrow';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import { REFINER_TOPICS } from './config/refiner.config';
@@ -236,11 +236,7 @@ export class RefinerService {
         if (readLog) this.logDue = false;
         const latest = readLog ? await this.bronze.latestVersion(BRONZE_TICKS) : undefined;
         if (handedTo > from) {
-          summary.bronzeRows += await this.refineAndAnnounce(
-            from,
-            handedTo,
-            this.takeHandedOver(from, handedTo),
-          );
+          summary.bronzeRows += await this.refineAndAnnounce(handedTo, this.takeHandedOver(from, handedTo));
           this.startCommit(summary);
         } else if (latest !== undefined && latest > from) {
           const step = BigInt(this.span);
@@ -249,7 +245,7 @@ export class RefinerService {
           if (upTo < latest) this.logDue = true;
           const entries = bronzeEntriesOf(await this.bronze.changes(BRONZE_TICKS, from, upTo));
           this.metrics.bronzeReads.inc({ source: 'change_feed' });
-          const bronzeRows = await this.refineAndAnnounce(from, upTo, entries);
+          const bronzeRows = await this.refineAndAnnounce(upTo, entries);
           this.span = nextSpan(this.span, bronzeRows, this.options);
           summary.bronzeRows += bronzeRows;
           this.startCommit(summary);
@@ -326,14 +322,10 @@ export class RefinerService {
   }
 
   /**
-   * Refines Bronze versions `(from, upTo]` (their `entries`) from the books and announces the result; the commit
-   * follows. Returns the number of Bronze rows.
+   * Refines the `entries` of the Bronze versions after the refined position, up to `upTo`, from the books and
+   * announces the result; the commit follows. Returns the number of Bronze rows.
    */
-  private async refineAndAnnounce(
-    from: bigint,
-    upTo: bigint,
-    entries: readonly BronzeEntry[],
-  ): Promise<number> {
+  private async refineAndAnnounce(upTo: bigint, entries: readonly BronzeEntry[]): Promise<number> {
     const refined = refineChunk(this.books, entries, this.options.rules, this.options.model, this.nowUs());
     await this.publish(refined.events, refined.outcomes, this.silver.readVersion() ?? 0n, upTo);
     if (this.options.publish) this.observeSince(this.metrics.announceLatency, refined.events);
