@@ -370,7 +370,7 @@ describe('maintainer', () => {
       ]);
       assert.deepEqual(
         (JSON.parse(runs.stdout) as Array<{ operation: string }>).map((r) => r.operation),
-        ['checkpoint', 'log_cleanup', 'optimize', 'vacuum', 'vacuum_full', 'verify'],
+        ['checkpoint', 'log_cleanup', 'optimize', 'optimize_open', 'vacuum', 'vacuum_full', 'verify'],
       );
     });
   });

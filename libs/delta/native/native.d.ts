@@ -52,7 +52,11 @@ export declare class NativeTable {
    * `min.*`, `max.*`, `partition.*`).
    */
   files(): Promise<Buffer>
-  /** Commits of the table, newest first, at most `limit` of them. */
+  /**
+   * Commits of the table, newest first, at most `limit` of them, each under its own version. A live handle first
+   * catches up with the log; each commit is read from its own log entry, so a commit that lands meanwhile can
+   * never shift the numbering. Versions whose entries log cleanup removed end the list.
+   */
   history(limit?: number | undefined | null): Promise<Array<CommitSummary>>
   /**
    * The latest application-transaction version committed for `app_id` (e.g. a Kafka

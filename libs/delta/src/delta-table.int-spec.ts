@@ -212,6 +212,23 @@ describe('DeltaTable', () => {
     assert.equal((await table.history(1)).length, 1);
   });
 
+  it('numbers history by each commit, even on a handle that another handle has committed past', async () => {
+    const table = await DeltaTable.create(at('history-behind'), TICK_SCHEMA);
+    await table.append(ticks(BATCH));
+    const other = await DeltaTable.open(at('history-behind'));
+    await other.append(ticks(BATCH, BATCH), { metadata: { batch: 'from-other' } });
+    const history = await table.history();
+    assert.deepEqual(
+      history.map((c) => [c.version, c.operation]),
+      [
+        [2, 'WRITE'],
+        [1, 'WRITE'],
+        [0, 'CREATE TABLE'],
+      ],
+    );
+    assert.equal(history[0]?.info.batch, 'from-other');
+  });
+
   it('lists active files with row counts and min/max statistics', async () => {
     const table = await DeltaTable.create(at('files'), TICK_SCHEMA);
     await table.append(ticks(BATCH));

@@ -7,10 +7,9 @@ use std::sync::{Arc, RwLock};
 use chrono::{DateTime, Utc};
 use deltalake::arrow::datatypes::Schema;
 use deltalake::kernel::engine::arrow_conversion::TryIntoKernel;
-use deltalake::kernel::StructType;
+use deltalake::kernel::{CommitInfo, StructType};
 use deltalake::protocol::SaveMode;
 use deltalake::{DeltaTable, DeltaTableBuilder};
-use futures::TryStreamExt;
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 use url::Url;
@@ -435,32 +434,26 @@ impl NativeTable {
         .await
     }
 
-    /// Commits of the table, newest first, at most `limit` of them.
+    /// Commits of the table, newest first, at most `limit` of them, each under its own version. A live handle first
+    /// catches up with the log; each commit is read from its own log entry, so a commit that lands meanwhile can
+    /// never shift the numbering. Versions whose entries log cleanup removed end the list.
     #[napi]
     pub async fn history(&self, limit: Option<u32>) -> napi::Result<Vec<CommitSummary>> {
         guard(async move {
-            let table = self.current()?;
+            let table = self.for_read().await?;
             let latest = table.version().unwrap_or_default();
-            let infos: Vec<_> = table
-                .history(limit.map(|l| l as usize))
-                .try_collect()
-                .await?;
-            Ok(infos
-                .into_iter()
-                .enumerate()
-                .map(|(index, info)| CommitSummary {
-                    version: version_to_js(latest.saturating_sub(index as u64)),
-                    timestamp: info.timestamp,
-                    operation: info.operation.clone(),
-                    operation_parameters: info
-                        .operation_parameters
-                        .as_ref()
-                        .and_then(|p| serde_json::to_string(p).ok()),
-                    info: serde_json::to_string(&info.info).ok(),
-                    read_version: info.read_version.map(version_to_js),
-                    is_blind_append: info.is_blind_append,
-                })
-                .collect())
+            let wanted = limit.map_or(u64::MAX, u64::from);
+            let store = table.log_store();
+            let mut summaries = Vec::new();
+            let mut version = Some(latest);
+            while let Some(v) = version.filter(|_| (summaries.len() as u64) < wanted) {
+                let Some(entry) = store.read_commit_entry(v).await? else {
+                    break;
+                };
+                summaries.push(commit_summary(v, commit_info_of(&entry)?));
+                version = v.checked_sub(1);
+            }
+            Ok(summaries)
         })
         .await
     }
@@ -535,8 +528,49 @@ impl NativeTable {
 /// The name a scanned table is registered under in its private SQL session.
 const SCAN_TABLE_NAME: &str = "scanned";
 
+/// The `commitInfo` action of a log entry (newline-delimited JSON actions); an empty one when it has none.
+fn commit_info_of(entry: &[u8]) -> Result<CommitInfo> {
+    for line in entry.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+        let action: serde_json::Value = serde_json::from_slice(line).map_err(|e| {
+            BindingError::new(ErrorCode::Internal, format!("unreadable log entry: {e}"))
+        })?;
+        if let Some(info) = action.get("commitInfo") {
+            return serde_json::from_value(info.clone()).map_err(|e| {
+                BindingError::new(ErrorCode::Internal, format!("unreadable commitInfo: {e}"))
+            });
+        }
+    }
+    Ok(CommitInfo::default())
+}
+
+fn commit_summary(version: u64, info: CommitInfo) -> CommitSummary {
+    CommitSummary {
+        version: version_to_js(version),
+        timestamp: info.timestamp,
+        operation: info.operation.clone(),
+        operation_parameters: info
+            .operation_parameters
+            .as_ref()
+            .and_then(|p| serde_json::to_string(p).ok()),
+        info: serde_json::to_string(&info.info).ok(),
+        read_version: info.read_version.map(version_to_js),
+        is_blind_append: info.is_blind_append,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_commit_info_is_found_among_a_log_entry_s_actions() {
+        let entry = b"{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}\n\
+{\"commitInfo\":{\"timestamp\":1700000000000,\"operation\":\"MERGE\",\"readVersion\":4}}\n";
+        let info = commit_info_of(entry).expect("parses");
+        assert_eq!(info.timestamp, Some(1_700_000_000_000));
+        assert_eq!(info.operation.as_deref(), Some("MERGE"));
+        assert_eq!(info.read_version, Some(4));
+        assert!(commit_info_of(b"not json\n").is_err());
+    }
+
     use super::*;
 
     #[test]
