@@ -29,15 +29,9 @@ async function wire(maxRecordsPerCommit = 1000) {
   const producer = new InMemoryMessageProducer();
   const deadLetters = new InMemoryDeadLetter();
   const clock = new FixedClock(NOW);
-  const service = new IngestorService(
-    bronze,
-    producer,
-    deadLetters,
-    new BronzeMetrics(new PipelineMetrics('ingestor')),
-    clock,
-    { maxRecordsPerCommit },
-  );
-  return { lake, producer, deadLetters, consumer: new IngestorConsumer(service, clock, {}) };
+  const metrics = new BronzeMetrics(new PipelineMetrics('ingestor'));
+  const service = new IngestorService(bronze, producer, deadLetters, metrics, clock, { maxRecordsPerCommit });
+  return { lake, producer, deadLetters, metrics, consumer: new IngestorConsumer(service, clock, {}) };
 }
 
 function notifications(producer: InMemoryMessageProducer) {
@@ -117,6 +111,19 @@ describe('IngestorConsumer', () => {
     const [letter] = deadLetters.letters;
     assert.deepEqual(letter?.source, { topic: INGESTOR_TOPICS.input, partition: 1, offset: '41' });
     assert.equal(letter?.reason.code, 'WRONG_TYPE');
+  });
+
+  it('reports a partition that ends below its stored position (a recreated topic) instead of skipping it silently', async () => {
+    const { lake, metrics, consumer } = await wire();
+    const ticks = (n: number) => Array.from({ length: n }, () => ({ key: 'SPX', value: GOOD_SPX }));
+    await consumer.handle(fakeRecordBatch(INGESTOR_TOPICS.input, ticks(10)));
+    // A redelivery of committed records, the partition still ending at 10: an ordinary replay.
+    await consumer.handle(fakeRecordBatch(INGESTOR_TOPICS.input, ticks(3), { highWatermark: 10 }));
+    assert.equal((await metrics.behindPosition.get()).values[0]?.value ?? 0, 0);
+    // The topic recreated: offsets 0–2 again, and the partition ends at 3, below the stored position 9.
+    await consumer.handle(fakeRecordBatch(INGESTOR_TOPICS.input, ticks(3)));
+    assert.equal((await metrics.behindPosition.get()).values[0]?.value, 3);
+    assert.equal(lake.rowsOf(BRONZE_TICKS).length, 10, 'still skipped: the positions stay the guarantee');
   });
 
   it('adds nothing for a batch delivered again after it was committed', async () => {

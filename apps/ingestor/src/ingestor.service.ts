@@ -12,7 +12,7 @@ import {
 } from '@lakehouse/bus';
 import { BRONZE_TICKS, isCommitConflict, toArrowIpc } from '@lakehouse/lake';
 import { Clock } from '@lakehouse/platform';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   type BronzeCommit,
   BronzeExactlyOnce,
@@ -67,8 +67,11 @@ interface FreshSlice {
  */
 @Injectable()
 export class IngestorService {
+  private readonly log = new Logger('IngestorService');
   private readonly queue: QueuedSlice[] = [];
   private committing = false;
+  /** Partitions already reported as behind their stored position (once per process). */
+  private readonly reportedBehind = new Set<string>();
 
   constructor(
     private readonly bronze: BronzeExactlyOnce,
@@ -122,6 +125,7 @@ export class IngestorService {
       const stored = positions.get(q.appId);
       const records = stored === undefined ? q.records : q.records.filter((r) => r.offset > stored);
       this.metrics.skippedRedeliveries.inc({ source: SOURCE }, q.records.length - records.length);
+      if (stored !== undefined) this.checkNotBehind(q, stored);
       return records.length === 0 ? [] : [{ records, slice: sliceOf(q.appId, records) }];
     });
     if (fresh.length === 0) return;
@@ -161,6 +165,25 @@ export class IngestorService {
     }
     await this.notify(group, commit, fresh);
     endFlush();
+  }
+
+  /**
+   * A partition whose end (high watermark) is at or below the position Bronze stores for it cannot be a replay: the
+   * topic was recreated or truncated, and its records, numbered from 0 again, are taken for ones Bronze holds. They
+   * stay skipped (the positions are the exactly-once guarantee), but loudly: an error log once per partition and a
+   * counter, so an operator can move the stream to a new topic or reset the positions deliberately.
+   */
+  private checkNotBehind(q: QueuedSlice, stored: bigint): void {
+    if (BigInt(q.batch.highWatermark) > stored) return;
+    this.metrics.behindPosition.inc({ source: SOURCE }, q.records.length);
+    if (this.reportedBehind.has(q.appId)) return;
+    this.reportedBehind.add(q.appId);
+    this.log.error({
+      msg: 'partition ends below the position bronze.ticks stores for it: recreated or truncated topic',
+      appId: q.appId,
+      storedPosition: String(stored),
+      highWatermark: q.batch.highWatermark,
+    });
   }
 
   /**

@@ -12,6 +12,7 @@ export class BronzeMetrics {
   readonly recordsOut: Counter<'source'>;
   readonly deadLettered: Counter<'source' | 'reason'>;
   readonly skippedRedeliveries: Counter<'source'>;
+  readonly behindPosition: Counter<'source'>;
   readonly flushSize: Histogram<'source'>;
   readonly flushDuration: Histogram<'source'>;
   readonly commitDuration: Histogram<'table'>;
@@ -40,6 +41,16 @@ export class BronzeMetrics {
         name: 'bronze_records_dead_lettered_total',
         help: 'Records Bronze could not represent, by reason code',
         labelNames: ['source', 'reason'],
+        registers: [],
+      }),
+    );
+    this.behindPosition = metrics.register(
+      new Counter({
+        name: 'bronze_records_behind_position_total',
+        help:
+          'Records skipped as already committed from a partition whose end is below the position Bronze stores for it: ' +
+          'the topic was recreated or truncated, and these are new records (see the ingestor README)',
+        labelNames: ['source'],
         registers: [],
       }),
     );

@@ -98,7 +98,11 @@ export function fakeRecordBatch(
     readonly value: string | Buffer | null;
     readonly headers?: Readonly<Record<string, Buffer>>;
   }[],
-  options: { readonly partition?: number; readonly firstOffset?: number } = {},
+  options: {
+    readonly partition?: number;
+    readonly firstOffset?: number;
+    readonly highWatermark?: number;
+  } = {},
 ): RecordBatch {
   const partition = options.partition ?? 0;
   const first = options.firstOffset ?? 0;
@@ -118,7 +122,7 @@ export function fakeRecordBatch(
     records,
     firstOffset: String(first),
     lastOffset,
-    highWatermark: String(first + values.length),
+    highWatermark: String(options.highWatermark ?? first + values.length),
     batchId: batchIdOf(topic, partition, String(first), lastOffset),
   };
 }
