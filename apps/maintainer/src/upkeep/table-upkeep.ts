@@ -251,28 +251,31 @@ export class TableUpkeep {
     before: TableStats,
   ): Promise<Outcome> {
     const open = this.openPartitionPlan(before, target);
-    if (target.datePartition === undefined || target.appendOnly !== true) {
+    if (open.column === undefined || (!open.run && request.always !== true)) {
       return { result: 'skipped', detail: { reason: open.reason } };
     }
-    if (!open.run && request.always !== true) return { result: 'skipped', detail: { reason: open.reason } };
     const outcome = await this.optimizeWithRetry(table, {
       targetSize: this.settings.targetFileBytes,
-      partitionFilters: [{ column: target.datePartition, op: '=', value: this.today() }],
+      partitionFilters: [{ column: open.column, op: '=', value: this.today() }],
     });
     return { ...outcome, detail: { ...outcome.detail, plan: open.reason, partitions: [this.today()] } };
   }
 
-  private openPartitionPlan(stats: TableStats, target: MaintainedTable): { run: boolean; reason: string } {
-    if (target.datePartition === undefined || target.appendOnly !== true) {
-      return { run: false, reason: 'not an append-only table with a date partition' };
-    }
+  /** Whether today's partition wants compacting, and its column: only append-only tables with a date partition. */
+  private openPartitionPlan(
+    stats: TableStats,
+    target: MaintainedTable,
+  ): { run: boolean; reason: string; column?: string } {
+    const column = target.appendOnly === true ? target.datePartition : undefined;
+    if (column === undefined) return { run: false, reason: 'not an append-only table with a date partition' };
     const today = this.today();
     const small = stats.partitions.find((p) => p.partition === today)?.smallFiles ?? 0;
     return small >= this.settings.openPartitionSmallFiles
-      ? { run: true, reason: `${small} small files in the open partition ${today}` }
+      ? { run: true, reason: `${small} small files in the open partition ${today}`, column }
       : {
           run: false,
           reason: `too few small files in the open partition ${today} (${small} < ${this.settings.openPartitionSmallFiles})`,
+          column,
         };
   }
 
