@@ -9,7 +9,7 @@ export {
   type SaslCredentials,
 } from './bus-options';
 export { BusModule } from './bus.module';
-export { decodeJson, encodeJson } from './codec';
+export { decodeJson, encodeJson, parseJson, schemaVersionOf, validateJson } from './codec';
 export {
   batchIdOf,
   topicPartitionKey,
@@ -71,16 +71,28 @@ export {
   type RefinedTicksWire,
 } from './contracts/refined-tick.contract';
 export {
+  MAX_EVENTS_PER_OUTCOME_RECORD,
+  TICK_OUTCOME_RUN_SCHEMA_VERSION,
   TICK_OUTCOME_SCHEMA_VERSION,
+  decodeTickOutcomes,
+  tickOutcomeRecords,
+  tickOutcomeRunSchema,
   tickOutcomeSchema,
   type TickOutcome,
+  type TickOutcomeRunWire,
 } from './contracts/tick-outcome.contract';
 export {
+  MAX_EVENTS_PER_PREDICTION_RECORD,
+  PREDICTION_RUN_SCHEMA_VERSION,
   PREDICTION_SCHEMA_VERSION,
+  decodeSignalRecords,
   predictionRejectSchema,
+  predictionRunSchema,
   predictionSchema,
   signalRecordSchema,
+  signalRecords,
   type Prediction,
+  type PredictionRunWire,
   type PredictionReject,
   type SignalRecord,
 } from './contracts/prediction.contract';
