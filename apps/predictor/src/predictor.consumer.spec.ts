@@ -4,8 +4,8 @@ import {
   encodeRefinedTick,
   fakeRecordBatch,
   InMemoryDeadLetter,
+  decodeSignalRecords,
   InMemoryMessageProducer,
-  signalRecordSchema,
   TOPICS,
 } from '@lakehouse/bus';
 import { InMemoryModelStore, createUntrainedArtifact, tfjsPredictorFactory } from '@lakehouse/model';
@@ -59,9 +59,7 @@ describe('PredictorConsumer', () => {
       ]),
     );
     assert.equal(producer.requests, 1);
-    const records = producer
-      .messages(TOPICS.signalsPredictions)
-      .map((m) => signalRecordSchema.parse(JSON.parse(m.value.toString())));
+    const records = producer.messages(TOPICS.signalsPredictions).flatMap((m) => decodeSignalRecords(m.value));
     assert.deepEqual(
       records.map((r) => [r.kind, r.eventId, r.symbol]),
       [

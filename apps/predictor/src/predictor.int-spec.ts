@@ -196,7 +196,7 @@ describe('predictor replicas on a real broker', { timeout: SUITE_TIMEOUT_MS }, (
     );
     const records = all.filter((r) => !warmIds.has(identity(r)));
     const byId = predictionsById(records);
-    assert.equal(records.length, sent.length, 'one record per event');
+    assert.equal(records.length, sent.length, 'one prediction per event');
     assert.deepEqual([...byId.keys()].sort(), sent.map((t) => t.eventId).sort(), 'no event lost');
     assert.ok(
       [...byId.values()].every((p) => p.length === 1),
@@ -258,7 +258,7 @@ describe('predictor replicas on a real broker', { timeout: SUITE_TIMEOUT_MS }, (
       kafka,
       namespace,
       'ticks.dlq',
-      (_value, headers) => String(headers[DEAD_LETTER_HEADERS.reasonCode]),
+      (_value, headers) => [String(headers[DEAD_LETTER_HEADERS.reasonCode])],
       (seen) => seen.length >= 1,
     );
     assert.deepEqual([...new Set(letters)], ['BUS_DECODE_FAILED']);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  decodeSignalRecords,
   InMemoryMessageProducer,
   type RefinedTick,
-  signalRecordSchema,
   type SignalRecord,
   TOPICS,
 } from '@lakehouse/bus';
@@ -76,10 +76,17 @@ async function harness(): Promise<Harness> {
   return { service, producer, store, holder, forwardPasses, artifact };
 }
 
+/** Every produced event, record by record, each record's events in order. */
 function produced(producer: InMemoryMessageProducer): SignalRecord[] {
-  return producer
-    .messages(TOPICS.signalsPredictions)
-    .map((m) => signalRecordSchema.parse(JSON.parse(m.value.toString())));
+  return producer.messages(TOPICS.signalsPredictions).flatMap((m) => decodeSignalRecords(m.value));
+}
+
+/** Each produced record as `key: schemaVersion × events`. */
+function shapes(producer: InMemoryMessageProducer): string[] {
+  return producer.messages(TOPICS.signalsPredictions).map((m) => {
+    const wire = JSON.parse(m.value.toString()) as { schemaVersion: number; events?: unknown[] };
+    return `${String(m.key)}: ${wire.schemaVersion} × ${wire.events?.length ?? 1}`;
+  });
 }
 
 /** The same window scored alone, as the reference for a batched score. */
@@ -91,9 +98,11 @@ async function scoredAlone(artifact: ModelArtifact, t: RefinedTick): Promise<num
 }
 
 describe('PredictorService', () => {
-  it('scores a batch in one forward pass and one produce, each prediction naming its model version and backend', async () => {
+  it('scores a batch in one forward pass and one produce of a run per symbol, each prediction naming its model version and backend', async () => {
     const h = await harness();
     const ticks = [tick(1), tick(2, { symbol: 'IXIC' }), tick(3)];
+    // Runs group a symbol's events, in input order.
+    const bySymbol = [ticks[0]!, ticks[2]!, ticks[1]!];
     const summary = await h.service.predict(
       ticks.map((t) => ({ kind: 'tick', tick: t })),
       RECEIVED_AT_MS,
@@ -102,14 +111,12 @@ describe('PredictorService', () => {
     assert.equal(h.producer.requests, 1);
     assert.deepEqual(summary, { predictions: 3, rejects: 0, skipped: 0, modelVersion: 'v1' });
     const records = produced(h.producer);
-    assert.deepEqual(
-      h.producer.messages(TOPICS.signalsPredictions).map((m) => m.key),
-      ['SPX', 'IXIC', 'SPX'],
-    );
+    assert.deepEqual(shapes(h.producer), ['SPX: 2 × 2', 'IXIC: 2 × 1']);
+    assert.equal(records.length, bySymbol.length);
     for (const [i, record] of records.entries()) {
       assert.equal(record.kind, 'prediction');
       if (record.kind !== 'prediction') continue;
-      const t = ticks[i]!;
+      const t = bySymbol[i]!;
       assert.equal(record.eventId, t.eventId);
       assert.equal(record.eventTimeUs, t.eventTimeUs.toString());
       assert.equal(record.silverVersion, '7');
@@ -138,12 +145,29 @@ describe('PredictorService', () => {
     assert.deepEqual(h.forwardPasses, [MAX_WINDOWS_PER_PASS, MAX_WINDOWS_PER_PASS, 76]);
     assert.equal(h.producer.requests, 3);
     assert.deepEqual(summary, { predictions: n, rejects: 1, skipped: 0, modelVersion: 'v1' });
+    // Per pass, one run per symbol (the undecodable record's reject before SPX's first run).
+    const half = MAX_WINDOWS_PER_PASS / 2;
+    assert.deepEqual(shapes(h.producer), [
+      'SPX: 1 × 1',
+      `SPX: 2 × ${half}`,
+      `IXIC: 2 × ${half}`,
+      `SPX: 2 × ${half}`,
+      `IXIC: 2 × ${half}`,
+      'SPX: 2 × 38',
+      'IXIC: 2 × 38',
+    ]);
     const records = produced(h.producer);
     assert.equal(records[0]!.kind, 'reject');
-    assert.deepEqual(
-      records.slice(1).map((r) => (r.kind === 'prediction' ? `${r.eventId} ${r.modelVersion}` : 'reject')),
-      ticks.map((t) => `${t.eventId} v1`),
-    );
+    for (const symbol of ['SPX', 'IXIC']) {
+      assert.deepEqual(
+        records
+          .slice(1)
+          .filter((r) => r.symbol === symbol)
+          .map((r) => (r.kind === 'prediction' ? `${r.eventId} ${r.modelVersion}` : 'reject')),
+        ticks.filter((t) => t.symbol === symbol).map((t) => `${t.eventId} v1`),
+        `${symbol} in input order`,
+      );
+    }
     await h.holder.stop();
   });
 
@@ -163,17 +187,25 @@ describe('PredictorService', () => {
     assert.deepEqual(summary, { predictions: 1, rejects: 4, skipped: 1, modelVersion: 'v1' });
     assert.deepEqual(h.forwardPasses, [1], 'one pass, without the NaN window');
     const records = produced(h.producer);
+    // SPX's events in input order (each reject a record of its own, the prediction a run), then DJI's.
+    assert.deepEqual(shapes(h.producer), [
+      'SPX: 1 × 1',
+      'SPX: 1 × 1',
+      'SPX: 1 × 1',
+      'SPX: 2 × 1',
+      'DJI: 1 × 1',
+    ]);
     assert.deepEqual(
       records.map((r) => (r.kind === 'reject' ? r.reasonCode : r.kind)),
       [
         'SHAPE_MISMATCH',
         'FEATURE_VERSION_MISMATCH',
         'NON_FINITE_FEATURE',
-        'UNDECODABLE_RECORD',
         'prediction',
+        'UNDECODABLE_RECORD',
       ],
     );
-    const [shape, , nanReject, undecodable] = records;
+    const [shape, , nanReject, , undecodable] = records;
     assert.equal(shape?.eventId, tick(2).eventId);
     assert.equal(nanReject?.eventId, nan.eventId);
     assert.deepEqual(

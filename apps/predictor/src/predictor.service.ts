@@ -1,10 +1,4 @@
-import {
-  encodeJson,
-  MessageProducer,
-  type OutboundMessage,
-  type RefinedTick,
-  type SignalRecord,
-} from '@lakehouse/bus';
+import { MessageProducer, type RefinedTick, type SignalRecord, signalRecords } from '@lakehouse/bus';
 import type { ServingModel } from '@lakehouse/model';
 import { Clock } from '@lakehouse/platform';
 import { Inject, Injectable } from '@nestjs/common';
@@ -48,10 +42,12 @@ type Slot =
 
 /**
  * Refined ticks → `signals.predictions`: the windows of a batch scored by one model version in forward passes of
- * at most {@link MAX_WINDOWS_PER_PASS}, each pass's records produced as soon as it is done, in input order, keyed by
- * symbol. (A Kafka fetch of `ticks.refined` runs can hold thousands of windows; one pass over all of them would make
- * the first event of the batch wait for the last.) The predictor keeps nothing per symbol (the refiner ships
- * the window), so replicas in one consumer group split the partitions freely.
+ * at most {@link MAX_WINDOWS_PER_PASS}, each pass's predictions produced as soon as it is done, as one run record per
+ * symbol (schema 2: the pass's model, backend and latency stated once), keyed by symbol, each symbol's events in
+ * input order; a reject goes as a schema-1 record of its own between its symbol's runs. (A Kafka fetch of
+ * `ticks.refined` runs can hold thousands of windows; one pass over all of them would make the first event of the
+ * batch wait for the last.) The predictor keeps nothing per symbol (the refiner ships the window), so replicas in
+ * one consumer group split the partitions freely.
  *
  * Never throws for bad input: an undecodable record, a window of the wrong shape or feature version, or a window
  * with NaN/±Infinity becomes a `reject` record with its reason code. It throws only when no model is loaded
@@ -73,10 +69,7 @@ export class PredictorService {
       let total: BatchSummary | undefined;
       for (const slice of passesOf(inputs)) {
         const { records, summary } = await this.score(model, slice, receivedAtMs);
-        const messages: OutboundMessage[] = records.map((record) => ({
-          key: record.symbol,
-          value: encodeJson(record),
-        }));
+        const messages = [...signalRecords(records)];
         if (messages.length > 0) await this.producer.send(PREDICTOR_TOPICS.output, messages);
         total =
           total === undefined

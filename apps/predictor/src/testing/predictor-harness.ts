@@ -4,8 +4,8 @@ import {
   KafkaBatchTransport,
   type RefinedTick,
   type SignalRecord,
+  decodeSignalRecords,
   encodeRefinedTick,
-  signalRecordSchema,
 } from '@lakehouse/bus';
 import { PipelineMetrics, ReadinessRegistry, bootstrapStage } from '@lakehouse/platform';
 import type { INestApplication } from '@nestjs/common';
@@ -103,12 +103,12 @@ export async function sendRefined(
   });
 }
 
-/** Reads `<namespace>.<topic>` from the beginning until `done` says so. */
+/** Reads `<namespace>.<topic>` from the beginning until `done` says so; `parse` gives a record's items (events). */
 export async function collect<T>(
   kafka: Kafka,
   namespace: string,
   topic: string,
-  parse: (value: Buffer, headers: Record<string, unknown>) => T,
+  parse: (value: Buffer, headers: Record<string, unknown>) => readonly T[],
   done: (seen: readonly T[]) => boolean,
   timeoutMs = 90_000,
 ): Promise<T[]> {
@@ -119,7 +119,7 @@ export async function collect<T>(
     await consumer.subscribe({ topic: `${namespace}.${topic}`, fromBeginning: true });
     await consumer.run({
       eachMessage: ({ message }) => {
-        if (message.value) seen.push(parse(message.value, message.headers ?? {}));
+        if (message.value) seen.push(...parse(message.value, message.headers ?? {}));
         return Promise.resolve();
       },
     });
@@ -130,5 +130,5 @@ export async function collect<T>(
   return seen;
 }
 
-export const parseSignal = (value: Buffer): SignalRecord =>
-  signalRecordSchema.parse(JSON.parse(value.toString()));
+/** The events of a `signals.predictions` record (a run or a single schema-1 record). */
+export const parseSignal = (value: Buffer): SignalRecord[] => decodeSignalRecords(value);
