@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   decodeRefinedTicks,
+  decodeTickOutcomes,
   encodeJson,
   KafkaBatchTransport,
   Namespace,
   type RefinedTick,
-  tickOutcomeSchema,
   type TickOutcome,
   TOPICS,
 } from '@lakehouse/bus';
@@ -147,7 +147,7 @@ describe('the refiner app on a real broker and Delta tables', { timeout: 180_000
     await consumer.run({
       eachMessage: ({ topic, message }) => {
         if (topic === namespace.wire(TOPICS.ticksRefined)) refined.push(...decodeRefinedTicks(message.value));
-        else outcomes.push(tickOutcomeSchema.parse(JSON.parse(message.value?.toString() ?? 'null')));
+        else outcomes.push(...decodeTickOutcomes(message.value));
         return Promise.resolve();
       },
     });

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setImmediate } from 'node:timers/promises';
-import { decodeRefinedTicks, MAX_EVENTS_PER_REFINED_RECORD, TOPICS } from '@lakehouse/bus';
+import {
+  decodeRefinedTicks,
+  decodeTickOutcomes,
+  MAX_EVENTS_PER_OUTCOME_RECORD,
+  MAX_EVENTS_PER_REFINED_RECORD,
+  TOPICS,
+} from '@lakehouse/bus';
 import { computeEventId } from '@lakehouse/domain';
 import { BRONZE_TICKS, type InMemoryLake, LakeError, SILVER_QUARANTINE } from '@lakehouse/lake';
 import { PipelineMetrics } from '@lakehouse/platform';
@@ -207,7 +213,7 @@ describe('RefinerService (Bronze → Silver, exactly once)', () => {
     assert.ok(outcomes.every((o) => o.labelVersion === 'labels-test' && o.silverVersion === '0'));
   });
 
-  it('publishes a large chunk as records of at most 512 events of one symbol, in event order', async () => {
+  it('publishes a large chunk as refined and outcome runs of at most 512 events of one symbol, in event order', async () => {
     const k = await kit();
     const ticks = series('META', 4000);
     await k.bronze(ticks);
@@ -220,6 +226,18 @@ describe('RefinerService (Bronze → Silver, exactly once)', () => {
     assert.deepEqual(
       k.refined().map((r) => r.eventId),
       ticks.map(idOf),
+    );
+    const outcomeRecords = k.producer.messages(TOPICS.ticksOutcomes);
+    const outcomesPerRecord = outcomeRecords.map((m) => decodeTickOutcomes(m.value).length);
+    // Every tick but the last two (the horizon) has its outcome: full runs, then the rest.
+    assert.deepEqual(outcomesPerRecord, [
+      ...Array.from({ length: 7 }, () => MAX_EVENTS_PER_OUTCOME_RECORD),
+      4000 - 2 - 7 * MAX_EVENTS_PER_OUTCOME_RECORD,
+    ]);
+    assert.ok(outcomeRecords.every((m) => m.key === 'META'));
+    assert.deepEqual(
+      k.outcomes().map((o) => o.eventId),
+      ticks.slice(0, -2).map(idOf),
     );
   });
 

@@ -1,10 +1,10 @@
 import {
-  encodeJson,
   MessageProducer,
   type OutboundMessage,
   refinedTickRecords,
   TICK_OUTCOME_SCHEMA_VERSION,
   type TickOutcome,
+  tickOutcomeRecords,
 } from '@lakehouse/bus';
 import { BRONZE_TICKS, Lake } from '@lakehouse/lake';
 import { Clock, CodedError, errorMessage } from '@lakehouse/platform';
@@ -484,7 +484,10 @@ export class RefinerService {
         topic: REFINER_TOPICS.output,
         messages: this.refinedRecords(events, silverVersion, bronzeVersion),
       },
-      { topic: REFINER_TOPICS.outcomes, messages: outcomes.map(outcomeRecord(silverVersion)) },
+      {
+        topic: REFINER_TOPICS.outcomes,
+        messages: [...tickOutcomeRecords(outcomes.map((o) => tickOutcomeOf(o, silverVersion)))],
+      },
     ]);
   }
 
@@ -515,7 +518,7 @@ export class RefinerService {
 
 type Summary = { bronzeRows: number; inserted: number; quarantined: number };
 
-/** The `ticks.outcomes` record of a realized label. */
+/** The `ticks.outcomes` event of a realized label (sent in runs per symbol: see the contract). */
 export function tickOutcomeOf({ symbol, outcome }: RefinedOutcome, silverVersion: bigint): TickOutcome {
   return {
     schemaVersion: TICK_OUTCOME_SCHEMA_VERSION,
@@ -529,11 +532,6 @@ export function tickOutcomeOf({ symbol, outcome }: RefinedOutcome, silverVersion
     labelVersion: outcome.labelVersion,
     silverVersion: silverVersion.toString(),
   };
-}
-
-/** A `ticks.outcomes` message (key = symbol). */
-function outcomeRecord(silverVersion: bigint): (o: RefinedOutcome) => OutboundMessage {
-  return (o) => ({ key: o.symbol, value: encodeJson(tickOutcomeOf(o, silverVersion)) });
 }
 
 /** The span of the next chunk: halved after an oversized chunk, doubled after a small one, within the bounds. */

@@ -5,7 +5,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { InMemoryMessageProducer, TOPICS, tickOutcomeSchema } from '@lakehouse/bus';
+import { decodeTickOutcomes, InMemoryMessageProducer, type TickOutcome, TOPICS } from '@lakehouse/bus';
 import { SqlSession } from '@lakehouse/delta';
 import { DEFAULT_FEATURE_CONFIG, DEFAULT_LABEL_DEFINITION, featureNames } from '@lakehouse/domain';
 import { DeltaLake, isCommitConflict, silverTicksTable, type SilverTickRow } from '@lakehouse/lake';
@@ -80,13 +80,12 @@ async function repairOf(lake: DeltaLake): Promise<{ repair: LateRepair; silver: 
   return { repair: new LateRepair(silver, new DeltaSilverReader(lake, TABLE), MODEL), silver };
 }
 
-type Outcome = ReturnType<typeof tickOutcomeSchema.parse>;
+type Outcome = TickOutcome;
 
 function outcomesOf(producer: InMemoryMessageProducer): Map<string, Outcome> {
   const byEvent = new Map<string, Outcome>();
   for (const m of producer.messages(TOPICS.ticksOutcomes)) {
-    const o = tickOutcomeSchema.parse(JSON.parse(m.value.toString()));
-    byEvent.set(o.eventId, o);
+    for (const o of decodeTickOutcomes(m.value)) byEvent.set(o.eventId, o);
   }
   return byEvent;
 }

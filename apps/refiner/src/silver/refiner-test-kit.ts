@@ -2,8 +2,9 @@ import {
   InMemoryMessageProducer,
   TOPICS,
   decodeRefinedTicks,
+  decodeTickOutcomes,
   type RefinedTick,
-  tickOutcomeSchema,
+  type TickOutcome,
 } from '@lakehouse/bus';
 import {
   DEFAULT_FEATURE_CONFIG,
@@ -108,7 +109,7 @@ export interface Kit {
   bronzeRowsOf(version: bigint): Table;
   silverRows(): readonly SilverTickRow[];
   refined(): RefinedTick[];
-  outcomes(): ReturnType<typeof tickOutcomeSchema.parse>[];
+  outcomes(): TickOutcome[];
 }
 
 /**
@@ -184,10 +185,7 @@ export async function kit(features = SMALL_FEATURES, labels = SMALL_LABELS): Pro
     ...bronzeAppender(lake),
     silverRows: () => lake.rowsOf(table),
     refined: () => producer.messages(TOPICS.ticksRefined).flatMap((m) => decodeRefinedTicks(m.value)),
-    outcomes: () =>
-      producer
-        .messages(TOPICS.ticksOutcomes)
-        .map((m) => tickOutcomeSchema.parse(JSON.parse(m.value.toString()))),
+    outcomes: () => producer.messages(TOPICS.ticksOutcomes).flatMap((m) => decodeTickOutcomes(m.value)),
   };
 }
 
