@@ -15,9 +15,9 @@ import {
 /**
  * Exactly-once into Gold — the one module that owns it for the publisher.
  *
- * Invariant: `gold.predictions` holds at most one row per `event_id`, and every record of `signals.predictions` and
- * `ticks.outcomes` is reflected in it exactly once after its batch is acknowledged; `gold.bars_1m` likewise covers
- * every `ticks.refined` record once.
+ * Invariant: `gold.predictions` holds at most one row per `event_id`, and every event of every record of
+ * `signals.predictions` and `ticks.outcomes` is reflected in it exactly once after its batch is acknowledged;
+ * `gold.bars_1m` likewise covers every `ticks.refined` record once.
  *
  * How:
  * - Each input partition has an app id, `publisher:<topic>:<partition>`. Every Gold commit carries, as Delta
@@ -25,6 +25,9 @@ import {
  *   rows. The table's log is the only durable position; the consumer group's offsets serve lag monitoring only.
  * - On every partition assignment (and after a failed batch) the consumer seeks to stored + 1; records at or below
  *   the stored offset are skipped before they are decoded.
+ * - A record may be a run of several events (schema 2). A position is a record's offset, so a record is applied
+ *   whole: it is decoded in full before any of its rows is taken (a malformed one is dead-lettered whole), and all
+ *   its rows go into the one commit that carries its batch's last offset. No commit covers part of a record.
  * - Rows change only through MERGE on `event_id` with the `event_date` partition literal. A prediction and its
  *   outcome arrive on different topics, in either order: the first one inserts the row (the other side's columns
  *   null), the second one updates only the columns its side owns. A replay of either side (a redelivery, or an

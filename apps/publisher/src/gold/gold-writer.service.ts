@@ -4,11 +4,10 @@ import {
   type DeadLetter,
   DeadLetterPort,
   deadLetterOf,
-  decodeJson,
   decodeRefinedTicks,
+  decodeSignalRecords,
+  decodeTickOutcomes,
   type RecordBatch,
-  signalRecordSchema,
-  tickOutcomeSchema,
 } from '@lakehouse/bus';
 import { minuteStartOf } from '@lakehouse/domain';
 import { type GoldPredictionRow } from '@lakehouse/lake';
@@ -30,7 +29,9 @@ export const GOLD_BATCH_READER = Symbol('GOLD_BATCH_READER');
 
 /**
  * Writes consumed batches into Gold through {@link GoldExactlyOnce}: drops what the table already covers, decodes the
- * rest (malformed records become dead letters), commits rows and position together.
+ * rest (malformed records become dead letters), commits rows and position together. A record may hold several
+ * events (a run): it is decoded whole before any of its rows is taken, so a record lands all or nothing, with the
+ * position of the batch that holds it.
  */
 @Injectable()
 export class GoldWriterService {
@@ -51,11 +52,11 @@ export class GoldWriterService {
     const rejected: DeadLetter[] = [];
     let modelRejects = 0;
     for (const record of fresh) {
-      const decoded = this.decode(record, rejected, (value) => decodeJson(signalRecordSchema, value));
-      if (decoded === undefined) continue;
-      // A record the model could not score has no row: its reason lives on the topic and in the predictor's logs.
-      if (decoded.kind === 'reject') modelRejects += 1;
-      else rows.push(predictionRow(decoded));
+      for (const signal of this.decode(record, rejected, decodeSignalRecords) ?? []) {
+        // An event the model could not score has no row: its reason lives on the topic and in the predictor's logs.
+        if (signal.kind === 'reject') modelRejects += 1;
+        else rows.push(predictionRow(signal));
+      }
     }
     await this.commitSide('prediction', batch, rows, rejected);
     if (modelRejects > 0) this.metrics.modelRejects.inc(modelRejects);
@@ -68,8 +69,9 @@ export class GoldWriterService {
     const rows: GoldPredictionRow[] = [];
     const rejected: DeadLetter[] = [];
     for (const record of fresh) {
-      const decoded = this.decode(record, rejected, (value) => decodeJson(tickOutcomeSchema, value));
-      if (decoded !== undefined) rows.push(outcomeRow(decoded, resolvedUs));
+      for (const outcome of this.decode(record, rejected, decodeTickOutcomes) ?? []) {
+        rows.push(outcomeRow(outcome, resolvedUs));
+      }
     }
     await this.commitSide('outcome', batch, rows, rejected);
   }

@@ -1,10 +1,9 @@
 import {
   BUS_OPTIONS,
   type BusOptions,
-  decodeJson,
+  decodeSignalRecords,
+  decodeTickOutcomes,
   Namespace,
-  signalRecordSchema,
-  tickOutcomeSchema,
 } from '@lakehouse/bus';
 import { errorMessage, JsonLogger, ReadinessRegistry } from '@lakehouse/platform';
 import {
@@ -25,8 +24,9 @@ export const LIVE_KAFKA = Symbol('LIVE_KAFKA');
 /**
  * The live feed: a kafkajs consumer in this replica's own group (so it sees every partition of both topics and can
  * serve any client), from the latest offsets, with auto-committed offsets. It decodes and hands events to the
- * gateway, which emits without awaiting, so the consumer never waits on a client. Malformed records are skipped
- * here; the Gold writer dead-letters them.
+ * gateway, which emits without awaiting, so the consumer never waits on a client. A record may be a run of one
+ * symbol's events: each event is handed over in order (deduped and numbered one by one by the hub). Malformed records
+ * are skipped whole here; the Gold writer dead-letters them.
  */
 @Injectable()
 export class LiveFeedConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -77,22 +77,38 @@ export class LiveFeedConsumer implements OnApplicationBootstrap, BeforeApplicati
 
   private onBatch({ batch }: EachBatchPayload): Promise<void> {
     const topic = this.namespace.logical(batch.topic);
-    const out: Publishable[] = [];
-    for (const message of batch.messages) {
-      const event = this.eventOf(topic, message.value);
-      if (event) out.push({ event, sourceTimeMs: Number(message.timestamp) });
-    }
-    this.gateway.publish(out);
+    this.gateway.publish(liveEventsOf(this.hub, topic, batch.messages, new Date()));
     return Promise.resolve();
   }
+}
 
-  private eventOf(topic: string, value: Buffer | null): LiveEvent | undefined {
+/**
+ * The live events of a fetched batch of one topic, in record order and, within a record (a run of one symbol's
+ * events), in the run's order; each stamped with its record's Kafka timestamp. The hub numbers them and drops event
+ * ids it already sent. A malformed record gives none (it is decoded whole before the hub sees any of its events);
+ * rejects give none.
+ */
+export function liveEventsOf(
+  hub: SignalHub,
+  topic: string,
+  messages: readonly { readonly value: Buffer | null; readonly timestamp: string }[],
+  publishedAt: Date,
+): Publishable[] {
+  const out: Publishable[] = [];
+  for (const message of messages) {
+    let events: (LiveEvent | undefined)[];
     try {
-      if (topic === PUBLISHER_TOPICS.outcomes) return this.hub.outcome(decodeJson(tickOutcomeSchema, value));
-      const record = decodeJson(signalRecordSchema, value);
-      return record.kind === 'prediction' ? this.hub.prediction(record, new Date()) : undefined;
+      events =
+        topic === PUBLISHER_TOPICS.outcomes
+          ? decodeTickOutcomes(message.value).map((o) => hub.outcome(o))
+          : decodeSignalRecords(message.value).map((s) =>
+              s.kind === 'prediction' ? hub.prediction(s, publishedAt) : undefined,
+            );
     } catch {
-      return undefined;
+      continue;
     }
+    const sourceTimeMs = Number(message.timestamp);
+    for (const event of events) if (event !== undefined) out.push({ event, sourceTimeMs });
   }
+  return out;
 }

@@ -76,7 +76,7 @@ export class PublisherMetrics {
     this.modelRejects = pipeline.register(
       new Counter({
         name: 'publisher_model_rejects_total',
-        help: 'signals.predictions records of kind reject (events the model could not score)',
+        help: 'signals.predictions rejects: events the model could not score',
         registers: [],
       }),
     );
