@@ -8,12 +8,12 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import {
   DEAD_LETTER_HEADERS,
+  decodeSignalRecords,
   Namespace,
   type RefinedTick,
   type SignalRecord,
   TOPICS,
   encodeRefinedTick,
-  signalRecordSchema,
   toModelWindow,
 } from '@lakehouse/bus';
 import { DEFAULT_FEATURE_CONFIG, featureNames } from '@lakehouse/domain';
@@ -116,7 +116,7 @@ describe(
           if (topic === namespace.wire(TOPICS.ticksDlq)) {
             dlqCodes.push(String(message.headers?.[DEAD_LETTER_HEADERS.reasonCode] ?? ''));
           } else if (message.value) {
-            seen.push(signalRecordSchema.parse(JSON.parse(message.value.toString())));
+            seen.push(...decodeSignalRecords(message.value));
           }
           return Promise.resolve();
         },
@@ -172,7 +172,7 @@ describe(
         'predictions of the first batch',
         () => Promise.resolve(predictionsOf('e2e-v1').size >= expected.size ? true : undefined),
         TIMEOUT_MS,
-        () => `${received} received, ${seen.length} records seen\n${predictor.logs().slice(-3_000)}`,
+        () => `${received} received, ${seen.length} events seen\n${predictor.logs().slice(-3_000)}`,
       );
       assert.deepEqual([...predictionsOf('e2e-v1')].sort(), [...expected].sort());
       const backends = new Set(

@@ -9,7 +9,15 @@ import { Namespace, TOPICS } from '@lakehouse/bus';
 import { DeltaTable, SqlSession } from '@lakehouse/delta';
 import { acquireKafka, type KafkaHandle } from '@lakehouse/testing';
 import { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
-import { outcomeMessage, predictionMessage, PUBLISHER_SECRET } from './publisher-fixtures';
+import {
+  outcomeMessage,
+  outcomeOf,
+  outcomeRunMessages,
+  predictionMessage,
+  predictionOf,
+  predictionRunMessages,
+  PUBLISHER_SECRET,
+} from './publisher-fixtures';
 import { createTopology, eventually, freePort, getJson, StageProcess } from './stage-process';
 
 const EVENTS = 12_000;
@@ -59,7 +67,8 @@ describe('Gold holds each event exactly once through kill -9 of the publisher', 
   /**
    * Streams EVENTS events (predictions and outcomes, half the chunks outcome-first, some predictions redelivered) into
    * `replicas` Gold writers sharing one group, kills one of them with -9 after some chunks and starts it again, then
-   * checks Gold.
+   * checks Gold. Even chunks send their predictions as runs (schema 2, as the predictor does) and their outcomes one
+   * a record (schema 1); odd chunks the other way round: a record of several events must land whole, once.
    */
   async function scenario(replicas: number, lake: string): Promise<void> {
     const namespace = new Namespace(`pubcrash-${randomUUID().slice(0, 8)}`);
@@ -98,8 +107,18 @@ describe('Gold holds each event exactly once through kill -9 of the publisher', 
 
     for (let chunk = 0; chunk * CHUNK < EVENTS; chunk++) {
       const ns = Array.from({ length: CHUNK }, (_, i) => chunk * CHUNK + i);
-      const predictions = ns.map((n) => predictionMessage(n, symbolOf(n), n % 3 === 0 ? 1 : 0));
-      const outcomes = ns.map((n) => outcomeMessage(n, symbolOf(n), labelOf(n)));
+      const producedAt = new Date().toISOString();
+      const predictionsOf = (of: readonly number[]) =>
+        chunk % 2 === 0
+          ? predictionRunMessages(
+              of.map((n) => predictionOf(n, symbolOf(n), n % 3 === 0 ? 1 : 0, producedAt)),
+            )
+          : of.map((n) => predictionMessage(n, symbolOf(n), n % 3 === 0 ? 1 : 0));
+      const predictions = predictionsOf(ns);
+      const outcomes =
+        chunk % 2 === 1
+          ? outcomeRunMessages(ns.map((n) => outcomeOf(n, symbolOf(n), labelOf(n), String(chunk))))
+          : ns.map((n) => outcomeMessage(n, symbolOf(n), labelOf(n)));
       // Odd chunks resolve before they are predicted; every third chunk is redelivered in part.
       const order = chunk % 2 === 1 ? [outcomes, predictions] : [predictions, outcomes];
       await producer.send({
@@ -113,7 +132,7 @@ describe('Gold holds each event exactly once through kill -9 of the publisher', 
       if (chunk % 3 === 0) {
         await producer.send({
           topic: namespace.wire(TOPICS.signalsPredictions),
-          messages: predictions.slice(0, CHUNK / 4).map((m) => ({ ...m })),
+          messages: predictionsOf(ns.slice(0, CHUNK / 4)).map((m) => ({ ...m })),
         });
       }
       if (KILL_AFTER_CHUNKS.has(chunk)) {

@@ -25,24 +25,29 @@ const SOCKET_TIMEOUT_S = 90;
 const PRODUCE_EVERY_MS = 2_000;
 const GOLD_TIMEOUT_MS = 60_000;
 
-/** A `signals.predictions` record in the contract's JSON (libs/bus prediction.contract.ts), keyed by symbol. */
+/**
+ * A `signals.predictions` record in the contract's JSON (libs/bus prediction.contract.ts), keyed by symbol: a run of
+ * two SPX predictions (schema 2), as the predictor sends them.
+ */
 function predictionLine(n: number): string {
-  const record = {
-    schemaVersion: 1,
-    kind: 'prediction',
+  const event = (i: number) => ({
     eventId: randomBytes(32).toString('hex'),
-    symbol: 'SPX',
-    eventTimeUs: String((Date.now() - 60_000 + n) * 1000),
+    eventTimeUs: String((Date.now() - 60_000 + n) * 1000 + i),
     price: 5000 + n,
     probability: 0.7,
     predictedLabel: 1,
-    threshold: 0.5,
+    silverVersion: '1',
+  });
+  const record = {
+    schemaVersion: 2,
+    symbol: 'SPX',
     modelVersion: 'gru-smoke',
     backend: 'onnx-cpu',
     labelVersion: 'jump-abs-v1',
-    silverVersion: '1',
+    threshold: 0.5,
     inferenceLatencyMs: 3,
     producedAt: new Date().toISOString(),
+    events: [event(0), event(1)],
   };
   return `SPX\t${JSON.stringify(record)}`;
 }

@@ -3,7 +3,14 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Namespace, TOPICS } from '@lakehouse/bus';
+import {
+  Namespace,
+  type Prediction,
+  signalRecords,
+  type TickOutcome,
+  tickOutcomeRecords,
+  TOPICS,
+} from '@lakehouse/bus';
 import { acquireKafka, type KafkaHandle } from '@lakehouse/testing';
 import { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { createTopology, eventually, freePort, REPO_ROOT, StageProcess } from '../stage-process';
@@ -117,50 +124,49 @@ export class PublisherHarness {
     rmSync(this.lakeRoot, { recursive: true, force: true });
   }
 
+  /** The events' predictions as the predictor sends them: runs per symbol (schema 2). */
   async publishPredictions(events: readonly TestEvent[]): Promise<void> {
+    const producedAt = new Date().toISOString();
+    const predictions = events.map((e): Prediction => ({
+      schemaVersion: 1,
+      kind: 'prediction',
+      eventId: e.eventId,
+      symbol: e.symbol,
+      eventTimeUs: e.eventTimeUs,
+      price: 100 + Math.sin(e.n / 3) * 2,
+      probability: e.predictedLabel === 1 ? 0.8 : 0.2,
+      predictedLabel: e.predictedLabel,
+      threshold: 0.5,
+      modelVersion: MODEL_VERSION,
+      backend: 'onnx-cpu',
+      labelVersion: LABEL_VERSION,
+      silverVersion: '1',
+      inferenceLatencyMs: 1,
+      producedAt,
+    }));
     await this.producer.send({
       topic: this.namespace.wire(TOPICS.signalsPredictions),
-      messages: events.map((e) => ({
-        key: e.symbol,
-        value: JSON.stringify({
-          schemaVersion: 1,
-          kind: 'prediction',
-          eventId: e.eventId,
-          symbol: e.symbol,
-          eventTimeUs: e.eventTimeUs,
-          price: 100 + Math.sin(e.n / 3) * 2,
-          probability: e.predictedLabel === 1 ? 0.8 : 0.2,
-          predictedLabel: e.predictedLabel,
-          threshold: 0.5,
-          modelVersion: MODEL_VERSION,
-          backend: 'onnx-cpu',
-          labelVersion: LABEL_VERSION,
-          silverVersion: '1',
-          inferenceLatencyMs: 1,
-          producedAt: new Date().toISOString(),
-        }),
-      })),
+      messages: [...signalRecords(predictions)].map((m) => ({ ...m })),
     });
   }
 
+  /** The events' outcomes as the refiner sends them: runs per symbol (schema 2). */
   async publishOutcomes(events: readonly TestEvent[], label: (e: TestEvent) => 0 | 1): Promise<void> {
+    const outcomes = events.map((e): TickOutcome => ({
+      schemaVersion: 1,
+      eventId: e.eventId,
+      symbol: e.symbol,
+      eventTimeUs: e.eventTimeUs,
+      horizonEventId: createHash('sha256').update(`horizon/${e.eventId}`).digest('hex'),
+      realizedReturn: label(e) === 1 ? 0.02 : 0.0005,
+      threshold: 0.01,
+      label: label(e),
+      labelVersion: LABEL_VERSION,
+      silverVersion: '2',
+    }));
     await this.producer.send({
       topic: this.namespace.wire(TOPICS.ticksOutcomes),
-      messages: events.map((e) => ({
-        key: e.symbol,
-        value: JSON.stringify({
-          schemaVersion: 1,
-          eventId: e.eventId,
-          symbol: e.symbol,
-          eventTimeUs: e.eventTimeUs,
-          horizonEventId: createHash('sha256').update(`horizon/${e.eventId}`).digest('hex'),
-          realizedReturn: label(e) === 1 ? 0.02 : 0.0005,
-          threshold: 0.01,
-          label: label(e),
-          labelVersion: LABEL_VERSION,
-          silverVersion: '2',
-        }),
-      })),
+      messages: [...tickOutcomeRecords(outcomes)].map((m) => ({ ...m })),
     });
   }
 
