@@ -16,6 +16,12 @@ const SCHEMA = new Schema([
 ]);
 const CLOSED_DATE = '2026-01-01';
 const IDS_PER_APPEND = 10;
+/**
+ * The live appender's pause between commits: 100 appends a second, far above Bronze's few, yet a rate at which a
+ * table's log can still be listed (a blind append takes a millisecond or two, so an unpaced loop commits a thousand
+ * times a second and every listing of the log races with it).
+ */
+const APPEND_PAUSE_MS = 10;
 const APPENDS_PER_ROUND = 3;
 const MIN_WRITER_ROUNDS = 3;
 const OPTIMIZE_RUNS = 8;
@@ -139,6 +145,7 @@ describe('TableUpkeep against live writers', () => {
         const ids = Array.from({ length: IDS_PER_APPEND }, (_, i) => appended + i);
         await writer.append(rows(ids, 1, today));
         appended += IDS_PER_APPEND;
+        await new Promise((resolve) => setTimeout(resolve, APPEND_PAUSE_MS));
       }
     })();
     const upkeep = new TableUpkeep(SETTINGS, Date.now, { log: () => undefined, warn: () => undefined });

@@ -46,6 +46,12 @@ pub struct BindingError {
     causes: Vec<String>,
 }
 
+impl std::fmt::Display for BindingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}: {}", self.code, self.message)
+    }
+}
+
 /// The binding's result type.
 pub type Result<T> = std::result::Result<T, BindingError>;
 
@@ -172,6 +178,12 @@ fn fallback_code(message: &str, err: &(dyn StdError + 'static)) -> ErrorCode {
         ErrorCode::InvalidArgument
     } else {
         ErrorCode::Internal
+    }
+}
+
+impl From<TransactionError> for BindingError {
+    fn from(err: TransactionError) -> Self {
+        DeltaTableError::Transaction { source: err }.into()
     }
 }
 

@@ -7,6 +7,7 @@
 //! column buffers instead (`arrow_columns`), so a large write is neither encoded nor copied on its way in.
 #![deny(clippy::all)]
 
+pub mod append;
 pub mod arrow_columns;
 pub mod arrow_ipc;
 pub mod changes;

@@ -274,7 +274,7 @@ impl NativeTable {
 
             let (table, m) = builder.await?;
             let version = table.version().unwrap_or_default();
-            checkpoint_behind(&table);
+            checkpoint_behind(&table, version, |_| ());
             this.store(table)?;
             Ok(MergeResult {
                 version: version_to_js(version),

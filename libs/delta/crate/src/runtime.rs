@@ -12,8 +12,9 @@
 //! returned ([`checkpoint_behind`]): delta-rs writes it inside the commit, where it held up every 100th append of a
 //! streaming writer for as long as it took to write the whole table's state.
 
+use std::collections::HashSet;
 use std::future::Future;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use deltalake::checkpoints::create_checkpoint;
 use deltalake::table::config::TablePropertiesExt as _;
@@ -21,6 +22,7 @@ use deltalake::DeltaTable;
 use tokio::runtime::{Builder, Runtime};
 
 use crate::error::{BindingError, ErrorCode, Result};
+use crate::table::{load, Load};
 
 /// The niceness of the background runtime's threads (0 = normal, 19 = lowest).
 pub const BACKGROUND_NICE: i32 = 10;
@@ -77,25 +79,76 @@ where
     }
 }
 
-/// Writes the checkpoint `table`'s version is due, if any, on the background runtime. The commit is already in the
-/// log, so a checkpoint that fails loses nothing: it is reported on stderr, and the next due one (or the
-/// maintainer's scheduled one) covers the table. Commits that call this must turn delta-rs's own off
+/// Writes the checkpoint `version` of `table` is due, if any, on the background runtime, then hands the state it
+/// wrote it from to `caught_up`. `table` is the table at that version, or an older state of it (a blind append does
+/// not load its own commit): then the state is loaded at `version` from the checkpoint before it, which bounds the
+/// work to the table's files and one checkpoint interval of commits. The commit is already in the log, so a
+/// checkpoint that fails loses nothing: it is reported on stderr, and the next due one (or the maintainer's scheduled
+/// one) covers the table. Commits that call this must turn delta-rs's own off
 /// (`CommitProperties::with_create_checkpoint(false)`).
-pub fn checkpoint_behind(table: &DeltaTable) {
-    let (Some(version), Ok(state)) = (table.version(), table.snapshot()) else {
+pub fn checkpoint_behind(
+    table: &DeltaTable,
+    version: u64,
+    caught_up: impl FnOnce(DeltaTable) + Send + 'static,
+) {
+    let Ok(state) = table.snapshot() else {
         return;
     };
     if !(version + 1).is_multiple_of(state.table_config().checkpoint_interval().get()) {
         return;
     }
-    let table = table.clone();
+    let log_store = table.log_store();
+    let Some(slot) = CheckpointSlot::take(log_store.root_url().as_str()) else {
+        return;
+    };
+    let ready = (table.version() == Some(version)).then(|| table.clone());
     spawn_background(async move {
-        if let Err(err) = create_checkpoint(&table, None).await {
-            eprintln!(
+        let _slot = slot;
+        let written = async {
+            let table = match ready {
+                Some(table) => table,
+                None => {
+                    let mut table = DeltaTable::new(log_store);
+                    load(&mut table, Load::UpTo(Some(version))).await?;
+                    table
+                }
+            };
+            create_checkpoint(&table, None).await?;
+            Ok::<_, BindingError>(table)
+        };
+        match written.await {
+            Ok(table) => caught_up(table),
+            Err(err) => eprintln!(
                 "lakehouse-delta: the checkpoint of version {version} was not written ({err}); the next one covers it"
-            );
+            ),
         }
     });
+}
+
+/// The tables a background checkpoint is being written for: one at a time per table. A due checkpoint that finds
+/// one in flight is skipped (the one in flight, or the next due, covers the table), so a writer committing faster
+/// than checkpoints are written never queues them up.
+struct CheckpointSlot(String);
+
+impl CheckpointSlot {
+    fn in_flight() -> &'static Mutex<HashSet<String>> {
+        static IN_FLIGHT: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+        IN_FLIGHT.get_or_init(Default::default)
+    }
+
+    fn take(table: &str) -> Option<Self> {
+        let mut in_flight = Self::in_flight().lock().unwrap_or_else(|e| e.into_inner());
+        in_flight
+            .insert(table.to_string())
+            .then(|| Self(table.to_string()))
+    }
+}
+
+impl Drop for CheckpointSlot {
+    fn drop(&mut self) {
+        let mut in_flight = Self::in_flight().lock().unwrap_or_else(|e| e.into_inner());
+        in_flight.remove(&self.0);
+    }
 }
 
 #[cfg(test)]
@@ -118,6 +171,16 @@ mod tests {
         if cfg!(target_os = "linux") {
             assert_eq!(nice, BACKGROUND_NICE);
         }
+    }
+
+    #[test]
+    fn one_checkpoint_at_a_time_per_table() {
+        let first = CheckpointSlot::take("file:///t/a").expect("free");
+        assert!(CheckpointSlot::take("file:///t/a").is_none(), "in flight");
+        let other = CheckpointSlot::take("file:///t/b");
+        assert!(other.is_some(), "another table has its own");
+        drop(first);
+        assert!(CheckpointSlot::take("file:///t/a").is_some(), "free again");
     }
 
     #[tokio::test]

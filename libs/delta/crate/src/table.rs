@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Utc};
@@ -96,6 +97,9 @@ pub struct NativeTable {
     storage_options: HashMap<String, String>,
     pinned: bool,
     inner: Arc<RwLock<DeltaTable>>,
+    /// The newest version this handle committed by a blind append (`append.rs`), which does not load what it
+    /// commits; 0 for none (version 0 creates the table, so no append has it).
+    appended: Arc<AtomicU64>,
 }
 
 pub(crate) fn version_to_js(version: u64) -> i64 {
@@ -104,6 +108,17 @@ pub(crate) fn version_to_js(version: u64) -> i64 {
 
 pub(crate) fn version_from_js(version: i64) -> Result<u64> {
     u64::try_from(version).map_err(|_| BindingError::invalid(format!("invalid version {version}")))
+}
+
+fn read_version_from_js(version: i64) -> Result<u64> {
+    u64::try_from(version)
+        .map_err(|_| BindingError::invalid(format!("readVersion {version} is negative")))
+}
+
+fn read_version_missing(version: u64, latest: u64) -> BindingError {
+    BindingError::invalid(format!(
+        "readVersion {version} does not exist: the latest version is {latest}"
+    ))
 }
 
 fn lock_poisoned() -> BindingError {
@@ -132,6 +147,48 @@ fn timestamp_from_ms(ms: i64) -> Result<DateTime<Utc>> {
 }
 
 /// Opens a table, latest version unless the options pin one.
+/// Which state [`load`] brings a table to.
+#[derive(Clone, Copy)]
+pub(crate) enum Load {
+    /// The latest version, or at most the given one (forward only, from the loaded state).
+    UpTo(Option<u64>),
+    /// Exactly this version (backwards too).
+    Version(u64),
+    /// The version current at this instant.
+    At(DateTime<Utc>),
+}
+
+/// Times [`load`] lists the log again after a listing that raced with commits. Each listing is a fresh chance: at a
+/// few commits a second a race is rare; a writer committing every millisecond into a log of thousands of entries
+/// (a stress test) races about every other listing.
+const LISTING_RETRIES: usize = 50;
+
+/// Loads `table` to `what`, listing the log again when the listing raced with commits. A directory listed while
+/// commits land may show a version without the one before it (POSIX leaves entries created during a `readdir`
+/// unspecified, and a blind append commits every millisecond or two), which delta-kernel refuses as a gap in the
+/// log. The log has no gap (each commit is put-if-absent at the version after an existing one), so the next
+/// listing, which starts after the missing entry exists, sees it.
+pub(crate) async fn load(table: &mut DeltaTable, what: Load) -> Result<()> {
+    let mut retries = 0;
+    loop {
+        let loaded = match what {
+            Load::UpTo(version) => table.update_incremental(version).await,
+            Load::Version(version) => table.load_version(version).await,
+            Load::At(instant) => table.load_with_datetime(instant).await,
+        };
+        match loaded {
+            Err(err) if retries < LISTING_RETRIES && listing_raced(&err) => retries += 1,
+            loaded => return Ok(loaded?),
+        }
+    }
+}
+
+/// delta-kernel's refusal of a log listing with a gap between commit files.
+fn listing_raced(err: &deltalake::DeltaTableError) -> bool {
+    err.to_string()
+        .contains("Expected contiguous commit files, but found gap")
+}
+
 pub(crate) async fn open(uri: &str, options: &OpenOptions) -> Result<DeltaTable> {
     let url = resolve_uri(uri, false)?;
     let storage = options.storage_options.clone().unwrap_or_default();
@@ -146,17 +203,17 @@ pub(crate) async fn open(uri: &str, options: &OpenOptions) -> Result<DeltaTable>
         }
         (Some(version), None) => {
             let wanted = version_from_js(version)?;
-            table.load().await?;
+            load(&mut table, Load::UpTo(None)).await?;
             let latest = table.get_latest_version().await?;
             if wanted > latest {
                 return Err(BindingError::invalid(format!(
                     "version {wanted} does not exist: the latest version is {latest}"
                 )));
             }
-            table.load_version(wanted).await?;
+            load(&mut table, Load::Version(wanted)).await?;
         }
-        (None, Some(ms)) => table.load_with_datetime(timestamp_from_ms(ms)?).await?,
-        (None, None) => table.load().await?,
+        (None, Some(ms)) => load(&mut table, Load::At(timestamp_from_ms(ms)?)).await?,
+        (None, None) => load(&mut table, Load::UpTo(None)).await?,
     }
     Ok(table)
 }
@@ -224,6 +281,7 @@ impl NativeTable {
             storage_options,
             pinned,
             inner: Arc::new(RwLock::new(table)),
+            appended: Arc::new(AtomicU64::new(0)),
         }
     }
 
@@ -234,12 +292,68 @@ impl NativeTable {
             storage_options: self.storage_options.clone(),
             pinned: self.pinned,
             inner: Arc::clone(&self.inner),
+            appended: Arc::clone(&self.appended),
         }
     }
 
     /// A clone of the loaded table; cheap, the snapshot is shared.
-    pub(crate) fn current(&self) -> Result<DeltaTable> {
+    fn loaded(&self) -> Result<DeltaTable> {
         Ok(self.inner.read().map_err(|_| lock_poisoned())?.clone())
+    }
+
+    /// The handle's state: the loaded table, caught up first with the handle's own blind appends, if any are newer.
+    pub(crate) async fn current(&self) -> Result<DeltaTable> {
+        let mut table = self.loaded()?;
+        let appended = self.appended.load(Ordering::Acquire);
+        if table.version().is_some_and(|v| v < appended) {
+            load(&mut table, Load::UpTo(Some(appended))).await?;
+            self.store(table.clone())?;
+        }
+        Ok(table)
+    }
+
+    /// What a blind append builds on: the loaded state (the table's schema and configuration) and the version its
+    /// commit is checked from, the caller's `read_version` or else the newest version this handle knows. Every
+    /// version between the loaded one and the handle's newest was committed or checked by one of its blind appends;
+    /// a `read_version` beyond them is loaded first (so no unchecked metadata change lies behind it). Pinned
+    /// handles refuse.
+    pub(crate) async fn for_blind_append(
+        &self,
+        read_version: Option<i64>,
+    ) -> Result<(DeltaTable, u64)> {
+        self.refuse_pinned()?;
+        let mut table = self.loaded()?;
+        let known = table
+            .version()
+            .unwrap_or_default()
+            .max(self.appended.load(Ordering::Acquire));
+        let Some(version) = read_version else {
+            return Ok((table, known));
+        };
+        let version = read_version_from_js(version)?;
+        if version > known {
+            let latest = table.get_latest_version().await?;
+            if version > latest {
+                return Err(read_version_missing(version, latest));
+            }
+            load(&mut table, Load::UpTo(Some(version))).await?;
+            self.store(table.clone())?;
+        }
+        Ok((table, version))
+    }
+
+    /// Records a version this handle committed by a blind append.
+    pub(crate) fn appended(&self, version: u64) {
+        self.appended.fetch_max(version, Ordering::AcqRel);
+    }
+
+    fn refuse_pinned(&self) -> Result<()> {
+        if self.pinned {
+            return Err(BindingError::invalid(
+                "this handle is pinned to a past version (time travel); open the table again to write",
+            ));
+        }
+        Ok(())
     }
 
     /// Stores the table state an operation returned, unless another operation already stored a
@@ -254,13 +368,9 @@ impl NativeTable {
 
     /// The latest table state, for an operation about to commit. Pinned handles refuse.
     pub(crate) async fn latest_for_write(&self) -> Result<DeltaTable> {
-        if self.pinned {
-            return Err(BindingError::invalid(
-                "this handle is pinned to a past version (time travel); open the table again to write",
-            ));
-        }
-        let mut table = self.current()?;
-        table.update_state().await?;
+        self.refuse_pinned()?;
+        let mut table = self.loaded()?;
+        load(&mut table, Load::UpTo(None)).await?;
         self.store(table.clone())?;
         Ok(table)
     }
@@ -271,22 +381,15 @@ impl NativeTable {
         let Some(version) = read_version else {
             return self.latest_for_write().await;
         };
-        if self.pinned {
-            return Err(BindingError::invalid(
-                "this handle is pinned to a past version (time travel); open the table again to write",
-            ));
-        }
-        let version = u64::try_from(version)
-            .map_err(|_| BindingError::invalid(format!("readVersion {version} is negative")))?;
-        let mut table = self.current()?;
+        self.refuse_pinned()?;
+        let version = read_version_from_js(version)?;
+        let mut table = self.loaded()?;
         if table.version() != Some(version) {
             let latest = table.get_latest_version().await?;
             if version > latest {
-                return Err(BindingError::invalid(format!(
-                    "readVersion {version} does not exist: the latest version is {latest}"
-                )));
+                return Err(read_version_missing(version, latest));
             }
-            table.load_version(version).await?;
+            load(&mut table, Load::Version(version)).await?;
         }
         Ok(table)
     }
@@ -294,10 +397,10 @@ impl NativeTable {
     /// The table to read: the pinned state, or the latest one for a live handle.
     pub(crate) async fn for_read(&self) -> Result<DeltaTable> {
         if self.pinned {
-            return self.current();
+            return self.loaded();
         }
-        let mut table = self.current()?;
-        table.update_state().await?;
+        let mut table = self.loaded()?;
+        load(&mut table, Load::UpTo(None)).await?;
         self.store(table.clone())?;
         Ok(table)
     }
@@ -355,7 +458,7 @@ impl NativeTable {
     #[napi]
     pub async fn version(&self) -> napi::Result<i64> {
         guard(async move {
-            let table = self.current()?;
+            let table = self.current().await?;
             let version = table.version().ok_or_else(|| {
                 BindingError::new(ErrorCode::TableNotFound, "the table is not loaded")
             })?;
@@ -368,7 +471,7 @@ impl NativeTable {
     #[napi]
     pub async fn latest_version(&self) -> napi::Result<i64> {
         guard(async move {
-            let table = self.current()?;
+            let table = self.loaded()?;
             Ok(version_to_js(table.get_latest_version().await?))
         })
         .await
@@ -388,7 +491,7 @@ impl NativeTable {
     #[napi]
     pub async fn schema(&self) -> napi::Result<Buffer> {
         guard(async move {
-            let table = self.current()?;
+            let table = self.current().await?;
             let schema = table.snapshot()?.snapshot().arrow_schema();
             Ok(arrow_ipc::encode(&schema, &[])?.into())
         })
@@ -399,7 +502,7 @@ impl NativeTable {
     #[napi]
     pub async fn metadata(&self) -> napi::Result<TableMetadata> {
         guard(async move {
-            let table = self.current()?;
+            let table = self.current().await?;
             let snapshot = table.snapshot()?;
             let metadata = snapshot.metadata();
             let protocol = snapshot.protocol();
@@ -423,7 +526,7 @@ impl NativeTable {
     #[napi]
     pub async fn files(&self) -> napi::Result<Buffer> {
         guard(async move {
-            let table = self.current()?;
+            let table = self.current().await?;
             let batches = table.snapshot()?.add_actions_batches(true)?;
             let schema = match batches.first() {
                 Some(batch) => batch.schema(),
@@ -528,12 +631,22 @@ impl NativeTable {
 /// The name a scanned table is registered under in its private SQL session.
 const SCAN_TABLE_NAME: &str = "scanned";
 
-/// The `commitInfo` action of a log entry (newline-delimited JSON actions); an empty one when it has none.
+/// The actions of a log entry (newline-delimited JSON), as JSON values.
+pub(crate) fn log_actions(entry: &[u8]) -> impl Iterator<Item = Result<serde_json::Value>> + '_ {
+    entry
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|line| {
+            serde_json::from_slice(line).map_err(|e| {
+                BindingError::new(ErrorCode::Internal, format!("unreadable log entry: {e}"))
+            })
+        })
+}
+
+/// The `commitInfo` action of a log entry; an empty one when it has none.
 fn commit_info_of(entry: &[u8]) -> Result<CommitInfo> {
-    for line in entry.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
-        let action: serde_json::Value = serde_json::from_slice(line).map_err(|e| {
-            BindingError::new(ErrorCode::Internal, format!("unreadable log entry: {e}"))
-        })?;
+    for action in log_actions(entry) {
+        let action = action?;
         if let Some(info) = action.get("commitInfo") {
             return serde_json::from_value(info.clone()).map_err(|e| {
                 BindingError::new(ErrorCode::Internal, format!("unreadable commitInfo: {e}"))

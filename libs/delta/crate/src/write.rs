@@ -17,6 +17,7 @@ use deltalake::protocol::SaveMode;
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 
+use crate::append;
 use crate::arrow_columns::{self, ColumnarBatch};
 use crate::arrow_ipc;
 use crate::error::{guard, BindingError, Result};
@@ -108,47 +109,69 @@ pub(crate) fn to_i64(value: usize) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }
 
-/// Builds delta-rs commit properties from the JS options.
-pub(crate) fn commit_properties(options: Option<CommitOptions>) -> Result<CommitProperties> {
+/// What a commit records besides its data, checked: the caller's application transactions and commit-info
+/// metadata, and how often to retry a lost race.
+pub(crate) struct CommitSpec {
+    pub(crate) txns: Vec<Transaction>,
+    pub(crate) metadata: HashMap<String, serde_json::Value>,
+    pub(crate) max_retries: Option<usize>,
+}
+
+/// Checks the JS commit options.
+pub(crate) fn commit_spec(options: Option<CommitOptions>) -> Result<CommitSpec> {
     let options = options.unwrap_or_default();
     let now_ms = chrono::Utc::now().timestamp_millis();
-    let mut props = CommitProperties::default();
-    if let Some(txns) = options.txns {
-        let mut seen = std::collections::HashSet::new();
-        let mut actions = Vec::with_capacity(txns.len());
-        for txn in txns {
-            if txn.app_id.is_empty() {
-                return Err(BindingError::invalid("a txn needs a non-empty appId"));
-            }
-            if txn.version < 0 {
-                return Err(BindingError::invalid(format!(
-                    "txn {} has a negative version {}",
-                    txn.app_id, txn.version
-                )));
-            }
-            if !seen.insert(txn.app_id.clone()) {
-                return Err(BindingError::invalid(format!(
-                    "txn {} appears twice in one commit",
-                    txn.app_id
-                )));
-            }
-            actions.push(Transaction::new_with_last_update(
-                txn.app_id,
-                txn.version,
-                Some(now_ms),
-            ));
+    let mut txns = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for txn in options.txns.unwrap_or_default() {
+        if txn.app_id.is_empty() {
+            return Err(BindingError::invalid("a txn needs a non-empty appId"));
         }
-        props = props.with_application_transactions(actions);
+        if txn.version < 0 {
+            return Err(BindingError::invalid(format!(
+                "txn {} has a negative version {}",
+                txn.app_id, txn.version
+            )));
+        }
+        if !seen.insert(txn.app_id.clone()) {
+            return Err(BindingError::invalid(format!(
+                "txn {} appears twice in one commit",
+                txn.app_id
+            )));
+        }
+        txns.push(Transaction::new_with_last_update(
+            txn.app_id,
+            txn.version,
+            Some(now_ms),
+        ));
     }
-    if let Some(metadata) = options.metadata {
-        props = props.with_metadata(
-            metadata
-                .into_iter()
-                .map(|(k, v)| (k, serde_json::Value::String(v))),
-        );
-    }
-    if let Some(retries) = options.max_retries {
-        props = props.with_max_retries(retries as usize);
+    let metadata = options
+        .metadata
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| (k, serde_json::Value::String(v)))
+        .collect();
+    Ok(CommitSpec {
+        txns,
+        metadata,
+        max_retries: options.max_retries.map(|r| r as usize),
+    })
+}
+
+/// Builds delta-rs commit properties from the JS options.
+///
+/// Expired-log cleanup is off for every commit: with `delta.enableExpiredLogCleanup` (on by default) delta-rs lists
+/// and stats the whole `_delta_log` directory after each commit to find expired entries, which costs a streaming
+/// writer O(log entries) per commit (a Bronze table gains about half a million a day). The cleanup is an explicit,
+/// scheduled operation instead (`cleanupMetadata`, run by the maintainer).
+pub(crate) fn commit_properties(options: Option<CommitOptions>) -> Result<CommitProperties> {
+    let spec = commit_spec(options)?;
+    let mut props = CommitProperties::default()
+        .with_cleanup_expired_logs(Some(false))
+        .with_application_transactions(spec.txns)
+        .with_metadata(spec.metadata);
+    if let Some(retries) = spec.max_retries {
+        props = props.with_max_retries(retries);
     }
     Ok(props)
 }
@@ -307,6 +330,27 @@ impl NativeTable {
             sliced(&batches, WRITE_SLICE_ROWS)
         };
         let read_version = options.commit.as_ref().and_then(|c| c.read_version);
+        if mode == SaveMode::Append && schema_mode.is_none() && options.target_file_size.is_none() {
+            let (base, after) = self.for_blind_append(read_version).await?;
+            if let Some(blind) = append::blind_rows(&base, &batches) {
+                let committed =
+                    append::append(&base, after, blind, commit_spec(options.commit)?).await;
+                if committed.as_ref().is_err_and(append::changed_the_table) {
+                    // The caller's retry must see the new metadata or protocol: the handle catches up now.
+                    self.latest_for_write().await?;
+                }
+                let version = committed?;
+                self.appended(version);
+                // A due checkpoint also brings the handle's loaded state up to it, so that catching up later (a
+                // read, `version()`) starts at most one checkpoint interval back.
+                let handle = self.detached();
+                checkpoint_behind(&base, version, move |table| drop(handle.store(table)));
+                return Ok(WriteResult {
+                    version: version_to_js(version),
+                    rows_written: to_i64(rows),
+                });
+            }
+        }
         let props = commit_properties(options.commit)?.with_create_checkpoint(false);
         let table = self.for_write(read_version).await?;
         let mut builder = table
@@ -330,7 +374,7 @@ impl NativeTable {
         }
         let table = builder.await?;
         let version = table.version().unwrap_or_default();
-        checkpoint_behind(&table);
+        checkpoint_behind(&table, version, |_| ());
         self.store(table)?;
         Ok(WriteResult {
             version: version_to_js(version),
@@ -359,7 +403,7 @@ fn single_stream_session() -> SessionState {
 }
 
 /// delta-rs's own defaults (Snappy, its `created_by`) with bounded row groups.
-fn writer_properties() -> WriterProperties {
+pub(crate) fn writer_properties() -> WriterProperties {
     WriterProperties::builder()
         .set_created_by(format!("delta-rs version {}", deltalake::crate_version()))
         .set_compression(Compression::SNAPPY)
