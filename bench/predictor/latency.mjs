@@ -72,10 +72,11 @@ await consumer.subscribe({ topic: `${namespace}.signals.predictions`, fromBeginn
 const measureFrom = Date.now() + WARM_UP_SECONDS * 1000;
 await consumer.run({
   eachMessage: async ({ message }) => {
-    const record = JSON.parse(message.value.toString());
-    const created = sentAt.get(record.eventId);
-    if (record.kind !== 'prediction' || created === undefined || created < measureFrom) return;
-    samples.push({ stage: record.inferenceLatencyMs, endToEnd: Number(message.timestamp) - created });
+    for (const record of bus.decodeSignalRecords(message.value)) {
+      const created = sentAt.get(record.eventId);
+      if (record.kind !== 'prediction' || created === undefined || created < measureFrom) continue;
+      samples.push({ stage: record.inferenceLatencyMs, endToEnd: Number(message.timestamp) - created });
+    }
   },
 });
 

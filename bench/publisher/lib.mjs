@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export const ROOT = join(import.meta.dirname, '..', '..');
 const requireFromPublisher = createRequire(join(ROOT, 'apps', 'publisher', 'package.json'));
 export const { Kafka, logLevel, Partitioners } = requireFromPublisher('kafkajs');
-export const { pipelineTopology, Namespace, TOPICS, decodeRefinedTicks } =
+export const { pipelineTopology, Namespace, TOPICS, decodeRefinedTicks, decodeSignalRecords } =
   requireFromPublisher('@lakehouse/bus');
 
 /** Microseconds since the epoch, sub-millisecond, comparable across processes on one machine. */

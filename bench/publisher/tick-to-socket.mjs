@@ -22,6 +22,7 @@ import {
   brokers,
   createTopology,
   decodeRefinedTicks,
+  decodeSignalRecords,
   histogramPercentilesMs,
   LatencyHistogram,
   Kafka,
@@ -213,10 +214,11 @@ try {
     }
   });
   await readTopic(kafka, admin, namespace.wire(TOPICS.signalsPredictions), (message) => {
-    const record = JSON.parse(message.value.toString());
-    const tickMs = Number(BigInt(record.eventTimeUs ?? 0) / 1000n);
-    if (record.kind === 'prediction' && tickMs > measuredFromMs)
-      predictedAt.add(Number(message.timestamp) - tickMs);
+    for (const record of decodeSignalRecords(message.value)) {
+      if (record.kind !== 'prediction') continue;
+      const tickMs = Number(BigInt(record.eventTimeUs) / 1000n);
+      if (tickMs > measuredFromMs) predictedAt.add(Number(message.timestamp) - tickMs);
+    }
   });
   const hop = (h) => ({ p50: h.percentile(50), p95: h.percentile(95), p99: h.percentile(99) });
   const perTick = SUBSCRIBE === 'all' ? CLIENTS : CLIENTS / SYMBOLS.length;
