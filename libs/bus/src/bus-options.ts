@@ -22,6 +22,11 @@ export interface ConsumerOptions {
    */
   readonly partitionsConsumedConcurrently?: number;
   readonly retry?: RetryBackoff;
+  /**
+   * Kafka offsets are committed in the background, at most this often (default 1 s): a member that stops without
+   * committing leaves up to this much to be consumed again by the next owner (see `OffsetCommitter`).
+   */
+  readonly offsetCommitIntervalMs?: number;
   /** How often the lag gauge is refreshed from the brokers' high watermarks between batches. */
   readonly lagRefreshMs?: number;
 }

@@ -36,6 +36,7 @@ export { KafkaTopicAdmin } from './kafka/kafka-topic-admin';
 export { ProducerDeadLetter } from './kafka/producer-dead-letter';
 export { KafkaBatchTransport } from './transport/kafka-batch-transport';
 export { KafkaBatchContext } from './transport/kafka-batch-context';
+export { OffsetCommitter, type OffsetsToCommit } from './transport/offset-committer';
 export { RpcErrorPassthroughFilter } from './transport/rpc-error-passthrough.filter';
 export {
   fakeRecordBatch,

@@ -4,6 +4,7 @@ import {
   decodeSignalRecords,
   decodeTickOutcomes,
   Namespace,
+  OffsetCommitter,
 } from '@lakehouse/bus';
 import { errorMessage, JsonLogger, ReadinessRegistry } from '@lakehouse/platform';
 import {
@@ -18,12 +19,13 @@ import { type LiveEvent, SignalHub } from './signal-hub';
 import { type Publishable, SignalsGateway } from './signals.gateway';
 
 export const LIVE_GROUP_ID = Symbol('LIVE_GROUP_ID');
+const LIVE_OFFSET_COMMIT_INTERVAL_MS = 1_000;
 /** This replica's own kafkajs client for the live feed. */
 export const LIVE_KAFKA = Symbol('LIVE_KAFKA');
 
 /**
  * The live feed: a kafkajs consumer in this replica's own group (so it sees every partition of both topics and can
- * serve any client), from the latest offsets, with auto-committed offsets. It decodes and hands events to the
+ * serve any client), from the latest offsets, with offsets committed in the background. It decodes and hands events to the
  * gateway, which emits without awaiting, so the consumer never waits on a client. A record may be a run of one
  * symbol's events: each event is handed over in order (deduped and numbered one by one by the hub). Malformed records
  * are skipped whole here; the Gold writer dead-letters them.
@@ -31,6 +33,17 @@ export const LIVE_KAFKA = Symbol('LIVE_KAFKA');
 @Injectable()
 export class LiveFeedConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumer: Consumer | undefined;
+  /**
+   * Offsets committed in the background at most once a second (kafkajs' autoCommit waits for one after every batch),
+   * through the newest batch's payload (kafkajs' consumer-level commit is a no-op once stopping).
+   */
+  private readonly committer = new OffsetCommitter(
+    (offsets) => this.latest?.commitOffsetsIfNecessary(offsets) ?? Promise.resolve(),
+    LIVE_OFFSET_COMMIT_INTERVAL_MS,
+    (error) =>
+      this.log.warn({ msg: 'live feed offset commit failed', error: errorMessage(error) }, 'LiveFeed'),
+  );
+  private latest: EachBatchPayload | undefined;
   private joined = false;
   private readonly namespace: Namespace;
 
@@ -68,17 +81,22 @@ export class LiveFeedConsumer implements OnApplicationBootstrap, BeforeApplicati
       topics: [PUBLISHER_TOPICS.predictions, PUBLISHER_TOPICS.outcomes].map((t) => this.namespace.wire(t)),
       fromBeginning: false,
     });
-    await consumer.run({ eachBatch: (payload) => this.onBatch(payload) });
+    await consumer.run({ autoCommit: false, eachBatch: (payload) => this.onBatch(payload) });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.committer.flush();
     await this.consumer?.disconnect();
   }
 
-  private onBatch({ batch }: EachBatchPayload): Promise<void> {
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
     const topic = this.namespace.logical(batch.topic);
     this.gateway.publish(liveEventsOf(this.hub, topic, batch.messages, new Date()));
-    return Promise.resolve();
+    this.latest = payload;
+    this.committer.offer(batch.topic, batch.partition, (BigInt(batch.lastOffset()) + 1n).toString());
+    // Stopping (kafkajs waits for this handler before it leaves the group): the offset is committed now.
+    if (!payload.isRunning()) await this.committer.flush();
   }
 }
 

@@ -26,6 +26,7 @@ interface Harness {
   dispatched: RecordBatch[];
 }
 
+// The runner's commit interval is 0 here: each batch's offset is committed as soon as no commit is in flight.
 function harness(handler: (batch: RecordBatch) => Promise<void> = () => Promise.resolve()): Harness {
   const logger = new JsonLogger({ stage: 'test', level: 'fatal', write: () => undefined });
   const metrics = new PipelineMetrics('test');
@@ -52,6 +53,7 @@ function harness(handler: (batch: RecordBatch) => Promise<void> = () => Promise.
     logger,
     retry: RETRY,
     sleep,
+    offsetCommitIntervalMs: 0,
   });
   return { runner, tracker, positions, metrics, seeks, sleeps, dispatched };
 }
@@ -61,7 +63,10 @@ interface FakePayload extends ConsumedBatch {
   committed: { partition: number; offset: string }[];
 }
 
-function payload(count: number, options: { stale?: boolean; running?: boolean } = {}): FakePayload {
+function payload(
+  count: number,
+  options: { stale?: boolean; running?: boolean; commit?: () => Promise<void> } = {},
+): FakePayload {
   const messages = Array.from({ length: count }, (_, i) => ({
     key: Buffer.from(`SYM${i % 2}`),
     value: Buffer.from(`{"n":${i}}`),
@@ -85,7 +90,7 @@ function payload(count: number, options: { stale?: boolean; running?: boolean } 
     resolveOffset: (offset) => resolved.push(offset),
     commitOffsetsIfNecessary: (offsets) => {
       for (const t of offsets?.topics ?? []) committed.push(...t.partitions);
-      return Promise.resolve();
+      return options.commit?.() ?? Promise.resolve();
     },
     heartbeat: () => Promise.resolve(),
     isRunning: () => options.running ?? true,
@@ -128,6 +133,31 @@ describe('BatchRunner', () => {
       text,
       new RegExp(`lakehouse_consumer_lag\\{topic="ticks.raw",partition="2",stage="test"\\} ${expectedLag}`),
     );
+  });
+
+  it('does not wait for a commit, except for the batch that ends while the consumer stops', async () => {
+    const pending: (() => void)[] = [];
+    const commit = () => new Promise<void>((resolve) => pending.push(resolve));
+    let running = true;
+    const h = harness(() => {
+      running = h.dispatched.length < 2; // the consumer is told to stop while the second batch runs
+      return Promise.resolve();
+    });
+    const batch = () => Object.assign(payload(BATCH_SIZE, { commit }), { isRunning: () => running });
+    const first = batch();
+    await h.runner.run(first);
+    assert.equal(pending.length, 1, 'the first batch returned with its commit still in flight');
+    let returned = false;
+    const second = batch();
+    const last = h.runner.run(second).then(() => (returned = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    pending.shift()!();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(returned, false, 'the stopping batch waits for its own commit');
+    assert.equal(second.committed.length, 1, 'committed through the newest payload');
+    pending.shift()!();
+    await last;
+    assert.equal(returned, true);
   });
 
   it('neither resolves nor commits when the handler throws, and re-seeks to the durable position after a backoff', async () => {

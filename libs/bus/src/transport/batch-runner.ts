@@ -5,6 +5,7 @@ import { BusRecord, RecordBatch, TopicPartition, batchIdOf, topicPartitionKey } 
 import { AssignmentTracker } from './assignment-tracker';
 import { backoffDelay } from './backoff';
 import { ConsumedBatch, ConsumedMessage } from './consumed-batch';
+import { OffsetCommitter } from './offset-committer';
 import { PartitionProgress } from './lag-monitor';
 
 /** While backing off, heartbeat at least this often so the group does not evict the member. */
@@ -24,19 +25,42 @@ export interface BatchRunnerDeps {
   readonly logger: JsonLogger;
   readonly retry: RetryBackoff;
   readonly sleep: (ms: number) => Promise<void>;
+  /** A done batch's next offset is committed in the background, at most this often. */
+  readonly offsetCommitIntervalMs: number;
 }
 
 /**
  * One consumed batch, start to finish. Invariant: a partition's consumer offset advances (resolve + commit) only
  * after the stage's handler resolved for the whole batch; when the handler throws, the partition is re-seeked to the
  * stage's durable position (or to the batch's first offset) after a backoff, so no record is ever skipped.
- * Committed offsets serve lag monitoring; exactly-once is the stage's business (its Delta commit).
+ * Committed offsets serve lag monitoring; exactly-once is the stage's business (its Delta commit). The commit itself
+ * is not waited for: the batch offers its next offset to the {@link OffsetCommitter}, which commits in the background
+ * at most once per interval, so the partition's next fetch does not wait for a broker round trip.
  */
 export class BatchRunner {
   private readonly failures = new Map<string, number>();
   private readonly nextOffsets = new Map<string, PartitionProgress>();
+  private readonly committer: OffsetCommitter;
+  /** The newest batch's payload: commits go through it (kafkajs' consumer-level commit is a no-op once stopping). */
+  private latest: ConsumedBatch | undefined;
 
-  constructor(private readonly deps: BatchRunnerDeps) {}
+  constructor(private readonly deps: BatchRunnerDeps) {
+    this.committer = new OffsetCommitter(
+      (offsets) => this.latest?.commitOffsetsIfNecessary(offsets) ?? Promise.resolve(),
+      deps.offsetCommitIntervalMs,
+      // Only lag monitoring depends on it; a rebalance racing the commit is normal, the next offer commits again.
+      (error) =>
+        deps.logger.warn(
+          { msg: 'offset commit failed (lag monitoring only)', error: errorMessage(error) },
+          BatchRunner.name,
+        ),
+    );
+  }
+
+  /** Commits the offsets of the batches done so far (before the consumer leaves its group). */
+  flushCommits(): Promise<void> {
+    return this.committer.flush();
+  }
 
   async run(payload: ConsumedBatch): Promise<void> {
     const { batch } = payload;
@@ -77,31 +101,15 @@ export class BatchRunner {
       { topic, partition: String(batch.partition) },
       Number(BigInt(batch.highWatermark) - BigInt(next)),
     );
-    await this.commit(payload, batch.topic, batch.partition, next);
+    this.latest = payload;
+    this.committer.offer(batch.topic, batch.partition, next);
+    // Stopping (kafkajs waits for this handler before it leaves the group): the offset is committed now.
+    if (!payload.isRunning()) await this.committer.flush();
   }
 
   /** The next offset of every partition this runner handled a batch of (for the lag monitor). */
   progress(): readonly PartitionProgress[] {
     return [...this.nextOffsets.values()];
-  }
-
-  private async commit(
-    payload: ConsumedBatch,
-    wireTopic: string,
-    partition: number,
-    offset: string,
-  ): Promise<void> {
-    try {
-      await payload.commitOffsetsIfNecessary({
-        topics: [{ topic: wireTopic, partitions: [{ partition, offset }] }],
-      });
-    } catch (error) {
-      // Only lag monitoring depends on it; a rebalance racing the commit is normal, the next batch commits again.
-      this.deps.logger.warn(
-        { msg: 'offset commit failed (lag monitoring only)', error: errorMessage(error) },
-        BatchRunner.name,
-      );
-    }
   }
 
   private async recover(payload: ConsumedBatch, batch: RecordBatch, error: unknown): Promise<void> {

@@ -17,6 +17,7 @@ import { LagMonitor } from './lag-monitor';
 
 /** How often the lag gauge is refreshed between batches. */
 const DEFAULT_LAG_REFRESH_MS = 15_000;
+const DEFAULT_OFFSET_COMMIT_INTERVAL_MS = 1_000;
 
 type ConsumerState = 'idle' | 'connecting' | 'joined' | 'rebalancing' | 'crashed' | 'stopped';
 
@@ -75,6 +76,7 @@ export class KafkaBatchTransport
       logger: log,
       retry,
       sleep,
+      offsetCommitIntervalMs: options.consumer.offsetCommitIntervalMs ?? DEFAULT_OFFSET_COMMIT_INTERVAL_MS,
     });
     this.lagMonitor = new LagMonitor({
       highWatermarks: (topic) => this.highWatermarks(topic),
@@ -184,7 +186,9 @@ export class KafkaBatchTransport
       { msg: 'draining: stop fetching, finish the in-flight batch, leave the group' },
       KafkaBatchTransport.name,
     );
-    // kafkajs' disconnect stops the runner, waits for the in-flight eachBatch, then leaves the group.
+    // What the batches done so far offered is committed while still a member; kafkajs' disconnect then stops the
+    // runner, waits for the in-flight eachBatch (its offset is left to the next owner), and leaves the group.
+    await this.runner.flushCommits();
     await consumer.disconnect();
     await this.lagMonitor.stop();
     await this.admin?.disconnect();
