@@ -26,6 +26,11 @@ const CLI = join(REPO_ROOT, 'apps', 'maintainer', 'dist', 'cli.js');
 const WINDOW_HOURS = 1;
 const CYCLES = 3;
 const ROWS_PER_APPEND = 20;
+/**
+ * The live writer's pause between appends: 100 a second, far above Bronze's rate (a blind append takes a
+ * millisecond or two, so an unpaced loop would commit a thousand times a second).
+ */
+const APPEND_PAUSE_MS = 10;
 const APPENDS_BEFORE_FIRST_CYCLE = 12;
 const CLOSED_DAY_US = 1_767_225_600_000_000n; // 2026-01-01T00:00Z: a closed partition
 const SILVER = silverTicksTable(featureNames(DEFAULT_FEATURE_CONFIG));
@@ -130,6 +135,7 @@ describe('maintainer', () => {
         while (writing) {
           await lake.append(BRONZE_TICKS, bronzeRows(written, ROWS_PER_APPEND), []);
           written += ROWS_PER_APPEND;
+          await new Promise((resolve) => setTimeout(resolve, APPEND_PAUSE_MS));
         }
       })();
 

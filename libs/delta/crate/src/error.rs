@@ -52,6 +52,9 @@ impl std::fmt::Display for BindingError {
     }
 }
 
+/// What delta-kernel says of a listing of the log with a gap in it.
+pub(crate) const LISTING_RACE: &str = "Expected contiguous commit files, but found gap";
+
 /// The binding's result type.
 pub type Result<T> = std::result::Result<T, BindingError>;
 
@@ -69,6 +72,14 @@ impl BindingError {
     /// Shorthand for [`ErrorCode::InvalidArgument`].
     pub fn invalid(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::InvalidArgument, message)
+    }
+
+    /// Whether this is delta-kernel refusing a listing of the log with a gap in it: the listing raced a commit
+    /// (see `table::load`), and a new one sees the log whole.
+    pub(crate) fn is_listing_race(&self) -> bool {
+        std::iter::once(&self.message)
+            .chain(&self.causes)
+            .any(|m| m.contains(LISTING_RACE))
     }
 
     /// The code this error maps to.

@@ -16,7 +16,7 @@ use napi_derive::napi;
 use url::Url;
 
 use crate::arrow_ipc;
-use crate::error::{guard, BindingError, ErrorCode, Result};
+use crate::error::{guard, BindingError, ErrorCode, Result, LISTING_RACE};
 use crate::query::{collect_sql, single_table_session};
 
 /// Options for opening an existing table.
@@ -185,8 +185,7 @@ pub(crate) async fn load(table: &mut DeltaTable, what: Load) -> Result<()> {
 
 /// delta-kernel's refusal of a log listing with a gap between commit files.
 fn listing_raced(err: &deltalake::DeltaTableError) -> bool {
-    err.to_string()
-        .contains("Expected contiguous commit files, but found gap")
+    err.to_string().contains(LISTING_RACE)
 }
 
 pub(crate) async fn open(uri: &str, options: &OpenOptions) -> Result<DeltaTable> {
