@@ -9,7 +9,7 @@ import {
 } from '@lakehouse/bus';
 import { tableFromIPC } from 'apache-arrow';
 import { BRONZE_QUARANTINE, BRONZE_TICKS, InMemoryLake } from '@lakehouse/lake';
-import { FixedClock, PipelineMetrics } from '@lakehouse/platform';
+import { type Clock, FixedClock, PipelineMetrics, SystemClock } from '@lakehouse/platform';
 import { BronzeExactlyOnce } from './bronze/bronze-exactly-once';
 import { BronzeMetrics } from './bronze/bronze-metrics';
 import { INGESTOR_TOPICS } from './config/ingestor.config';
@@ -22,15 +22,17 @@ const GOOD_IXIC = '{"symbol":"IXIC","price":14800,"volume":1,"timestamp":1704207
 const NOT_A_TICK = '{"symbol":"SPX","price":"cheap"}';
 const SLICE = 2;
 
-async function wire(maxRecordsPerCommit = 1000) {
+async function wire(maxRecordsPerCommit = 1000, minCommitIntervalMs = 0, clock: Clock = new FixedClock(NOW)) {
   const lake = new InMemoryLake();
   const bronze = new BronzeExactlyOnce(lake);
   await bronze.ensureTables();
   const producer = new InMemoryMessageProducer();
   const deadLetters = new InMemoryDeadLetter();
-  const clock = new FixedClock(NOW);
   const metrics = new BronzeMetrics(new PipelineMetrics('ingestor'));
-  const service = new IngestorService(bronze, producer, deadLetters, metrics, clock, { maxRecordsPerCommit });
+  const service = new IngestorService(bronze, producer, deadLetters, metrics, clock, {
+    maxRecordsPerCommit,
+    minCommitIntervalMs,
+  });
   return { lake, producer, deadLetters, metrics, consumer: new IngestorConsumer(service, clock, {}) };
 }
 
@@ -183,6 +185,33 @@ describe('IngestorConsumer', () => {
     const [notification, ...more] = notifications(producer);
     assert.equal(more.length, 0);
     assert.equal(notification?.recordCount, 3);
+  });
+
+  it('starts a commit no sooner than the commit interval after the last one; batches arriving meanwhile join it', async () => {
+    const intervalMs = 200;
+    const { lake, consumer } = await wire(1000, intervalMs, new SystemClock());
+    const commits: { at: number; rows: number }[] = [];
+    const original = lake.append.bind(lake);
+    lake.append = async (...args: Parameters<InMemoryLake['append']>) => {
+      if (args[0].name === BRONZE_TICKS.name) commits.push({ at: performance.now(), rows: args[1].length });
+      return original(...args);
+    };
+    const batch = (partition: number) =>
+      consumer.handle(
+        fakeRecordBatch(INGESTOR_TOPICS.input, [{ key: 'SPX', value: GOOD_SPX }], { partition }),
+      );
+    await batch(0);
+    const waiting = [batch(1), new Promise((r) => setTimeout(r, intervalMs / 4)).then(() => batch(2))];
+    await Promise.all(waiting);
+    assert.deepEqual(
+      commits.map((c) => c.rows),
+      [1, 2],
+      'the first at once, the two later batches together',
+    );
+    assert.ok(
+      commits[1]!.at - commits[0]!.at >= intervalMs - 5,
+      `${commits[1]!.at - commits[0]!.at} ms apart`,
+    );
   });
 
   it('fails every batch of a group commit that failed, and commits them on redelivery', async () => {

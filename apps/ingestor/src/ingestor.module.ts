@@ -45,7 +45,10 @@ export class IngestorModule {
         { provide: PartitionPositions, useClass: BronzePartitionPositions },
         {
           provide: INGESTOR_OPTIONS,
-          useValue: { maxRecordsPerCommit: config.BRONZE_MAX_RECORDS_PER_COMMIT },
+          useValue: {
+            maxRecordsPerCommit: config.BRONZE_MAX_RECORDS_PER_COMMIT,
+            minCommitIntervalMs: config.BRONZE_MIN_COMMIT_INTERVAL_MS,
+          },
         },
         {
           provide: TICK_PARSER_OPTIONS,

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   type BusRecord,
   DeadLetterPort,
@@ -35,6 +36,8 @@ export const INGESTOR_OPTIONS = Symbol('INGESTOR_OPTIONS');
 export interface IngestorOptions {
   /** Records per Delta commit; a fetched batch larger than this is committed in several slices. */
   readonly maxRecordsPerCommit: number;
+  /** A group commit starts at least this long after the previous one started (0 or absent: at once). */
+  readonly minCommitIntervalMs?: number;
 }
 
 const SOURCE = 'live';
@@ -63,13 +66,16 @@ interface FreshSlice {
  * one Delta commit carrying each partition's position as its own txn, instead of one commit per partition. Each
  * handler resolves when the commit holding its slice did, and fails when it failed (its partition is then re-seeked
  * to its stored position like any failed batch). The committer alone reads the stored positions, all of a group at
- * the read version its commit is checked from, and drops the records at or below them there.
+ * the read version its commit is checked from, and drops the records at or below them there. A commit starts at
+ * least `minCommitIntervalMs` after the previous one started (`BRONZE_MIN_COMMIT_INTERVAL_MS`).
  */
 @Injectable()
 export class IngestorService {
   private readonly log = new Logger('IngestorService');
   private readonly queue: QueuedSlice[] = [];
   private committing = false;
+  /** When the last group commit started (ms, the clock's). */
+  private lastCommitAt = Number.NEGATIVE_INFINITY;
   /** Partitions already reported as behind their stored position (once per process). */
   private readonly reportedBehind = new Set<string>();
 
@@ -94,10 +100,12 @@ export class IngestorService {
   private enqueue(batch: RecordBatch, appId: string, records: readonly LiveRecord[]): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ batch, appId, records, resolve, reject });
-      // On the next turn, so the batches handed over together all join the first commit.
+      // On the next turn (or once the commit interval is up), so the batches handed over meanwhile all join it.
       if (!this.committing) {
         this.committing = true;
-        setImmediate(() => void this.commitQueued());
+        const wait = this.untilNextCommit();
+        if (wait > 0) setTimeout(() => void this.commitQueued(), wait);
+        else setImmediate(() => void this.commitQueued());
       }
     });
   }
@@ -105,6 +113,9 @@ export class IngestorService {
   private async commitQueued(): Promise<void> {
     try {
       while (this.queue.length > 0) {
+        const wait = this.untilNextCommit();
+        if (wait > 0) await delay(wait);
+        this.lastCommitAt = this.clock.now().getTime();
         const group = this.queue.splice(0);
         try {
           await this.commitGroup(group);
@@ -116,6 +127,11 @@ export class IngestorService {
     } finally {
       this.committing = false;
     }
+  }
+
+  /** Milliseconds until the commit interval allows the next group commit (≤ 0: now). */
+  private untilNextCommit(): number {
+    return this.lastCommitAt + (this.options.minCommitIntervalMs ?? 0) - this.clock.now().getTime();
   }
 
   private async commitGroup(group: readonly QueuedSlice[]): Promise<void> {

@@ -27,6 +27,13 @@ export const ingestorConfigSchema = z
     BRONZE_CONCURRENT_PARTITIONS: z.coerce.number().int().min(1).max(1_000).default(16),
     /** Records per Bronze commit: a larger fetched batch is committed in slices of this size. */
     BRONZE_MAX_RECORDS_PER_COMMIT: z.coerce.number().int().min(1).max(1_000_000).default(50_000),
+    /**
+     * A Bronze commit starts at least this long after the previous one started; what arrives meanwhile joins it. A
+     * blind append takes a millisecond or two, so without a floor the ingestor commits every fetched batch (~50 a
+     * second at 5k ticks/s) and every later stage pays its per-commit costs that often (a notification, a refiner
+     * chunk, a run per symbol). 0: commit as soon as batches wait.
+     */
+    BRONZE_MIN_COMMIT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(50),
     /** Largest payload Bronze stores; larger records are dead-lettered as PAYLOAD_TOO_LARGE. */
     BRONZE_MAX_TICK_BYTES: z.coerce
       .number()
