@@ -90,7 +90,11 @@ describe('blind appends', () => {
       zombie.append(ticks(BATCH, 2 * BATCH), { txns: [{ appId: APP, version: 1 }], readVersion: 0 }),
       (error: unknown) => error instanceof CommitConflictError && error.kind === 'ConcurrentTransaction',
     );
-    assert.deepEqual(sortedIds(await zombie.toArrow()), range(0, 2 * BATCH), 'the refused rows are not visible');
+    assert.deepEqual(
+      sortedIds(await zombie.toArrow()),
+      range(0, 2 * BATCH),
+      'the refused rows are not visible',
+    );
   });
 
   it('refuse a commit after a schema change by another writer, then build on the new schema', async () => {

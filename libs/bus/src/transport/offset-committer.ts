@@ -66,15 +66,13 @@ export class OffsetCommitter {
     this.offered.clear();
     this.lastCommitAt = this.now();
     const topics = [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
-    let started: Promise<void>;
-    try {
-      started = this.commit({ topics });
-    } catch (error) {
-      started = Promise.reject(error);
-    }
-    this.inFlight = started.catch(this.onError).finally(() => {
-      this.inFlight = undefined;
-      if (this.offered.size > 0) this.schedule();
-    });
+    // An async function runs `commit` at once (up to its first await) and turns a throw into a rejection.
+    const commit = async (): Promise<void> => this.commit({ topics });
+    this.inFlight = commit()
+      .catch(this.onError)
+      .finally(() => {
+        this.inFlight = undefined;
+        if (this.offered.size > 0) this.schedule();
+      });
   }
 }
