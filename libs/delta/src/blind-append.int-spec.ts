@@ -80,6 +80,18 @@ describe('blind appends', () => {
     assert.equal(await mine.txnVersion(APP), 2);
   });
 
+  it('refuse any commit since the read version with maxRetries 0, as the write operation does', async () => {
+    const uri = at('no-retries');
+    const mine = await DeltaTable.create(uri, TICK_SCHEMA);
+    const other = await DeltaTable.open(uri);
+    await other.append(ticks(BATCH));
+    await assert.rejects(
+      mine.append(ticks(BATCH, BATCH), { readVersion: 0, maxRetries: 0 }),
+      (error: unknown) => error instanceof CommitConflictError && error.kind === 'MaxCommitAttempts',
+    );
+    assert.equal((await mine.append(ticks(BATCH, BATCH), { readVersion: 0 })).version, 2);
+  });
+
   it('refuse a commit when another writer recorded the same app id since the read version, writing nothing', async () => {
     const uri = at('zombie');
     const zombie = await DeltaTable.create(uri, TICK_SCHEMA);

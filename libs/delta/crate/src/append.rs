@@ -45,7 +45,8 @@ use crate::table::log_actions;
 use crate::write::{writer_properties, CommitSpec};
 
 /// Versions a blind append moves past (each another writer's commit, read and checked) before it gives up with
-/// `COMMIT_CONFLICT` (`MaxCommitAttempts`).
+/// `COMMIT_CONFLICT` (`MaxCommitAttempts`). delta-rs checks every commit since its read version in one attempt, so a
+/// caller's `maxRetries` does not bound this; `maxRetries: 0` does refuse any commit since, as delta-rs does.
 const MAX_WINNERS: usize = 1000;
 
 /// `batches` as the table's rows (its column order and types), when they can be appended to `table` blindly; `None`
@@ -172,6 +173,9 @@ pub(crate) async fn append(
             .await
         {
             Ok(()) => return Ok(version),
+            Err(TransactionError::VersionAlreadyExists(_)) if spec.max_retries == Some(0) => {
+                return Err(TransactionError::MaxCommitAttempts(0).into());
+            }
             Err(TransactionError::VersionAlreadyExists(_)) => {
                 let entry = log_store.read_commit_entry(version).await?.ok_or_else(|| {
                     BindingError::from(TransactionError::VersionAlreadyExists(version))
