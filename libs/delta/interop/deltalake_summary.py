@@ -5,7 +5,7 @@ import sys
 import pyarrow.compute as pc
 from deltalake import DeltaTable
 
-from summary import delta_type_name, emit, summary
+from summary import delta_type_name, emit_and_exit, summary
 
 
 def describe(path: str, app_id: str | None) -> dict:
@@ -25,4 +25,4 @@ def describe(path: str, app_id: str | None) -> dict:
 
 
 if __name__ == "__main__":
-    emit(describe(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None))
+    emit_and_exit(describe(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None))

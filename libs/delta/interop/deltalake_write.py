@@ -8,7 +8,7 @@ import pyarrow as pa
 from deltalake import CommitProperties, Transaction, write_deltalake
 
 from deltalake_summary import describe
-from summary import emit
+from summary import emit_and_exit
 
 SYMBOLS = ["AAPL", "MSFT", "NVDA"]
 FIRST_TICK = datetime(2024, 1, 2, 14, 30, tzinfo=timezone.utc)
@@ -51,4 +51,4 @@ if __name__ == "__main__":
     from deltalake import DeltaTable
 
     DeltaTable(path).delete("id < 10")
-    emit(describe(path, app_id))
+    emit_and_exit(describe(path, app_id))
