@@ -54,6 +54,33 @@ describe('DeltaTable.changes', () => {
     assert.equal(row?.[CHANGE_COLUMNS.changeType], 'delete');
   });
 
+  it('reads appends for a live handle that fell behind as a pinned handle (the CDF scan) reads them', async () => {
+    const uri = join(dir.path, 'tail');
+    const writer = await DeltaTable.create(uri, TICK_SCHEMA, {
+      properties: { [ENABLE_CHANGE_DATA_FEED]: 'true' },
+    });
+    await writer.append(ticks(BATCH, 0));
+    const reader = await DeltaTable.open(uri);
+    for (let i = 1; i <= 5; i++) await writer.append(ticks(BATCH, i * BATCH));
+    await writer.optimize();
+    await writer.append(ticks(BATCH, 6 * BATCH));
+    const latest = await writer.latestVersion();
+    assert.equal(await reader.latestVersion(), latest, 'a live handle finds commits it did not load');
+    const pinned = await DeltaTable.open(uri, { version: latest });
+    const ranges: [number, number][] = [
+      [3, 5],
+      [5, latest - 1],
+      [1, latest],
+    ];
+    for (const [afterVersion, toVersion] of ranges) {
+      const live = await reader.changes({ afterVersion, toVersion });
+      const scanned = await pinned.changes({ afterVersion, toVersion });
+      assert.deepEqual(live.schema.fields.map(String), scanned.schema.fields.map(String));
+      assert.deepEqual(sortedIds(live), sortedIds(scanned), `(${afterVersion}, ${toVersion}]`);
+    }
+    assert.equal((await reader.changes({ afterVersion: latest - 2, toVersion: latest - 1 })).numRows, 0, 'a compaction');
+  });
+
   it('rejects an empty or future range', async () => {
     const table = await DeltaTable.create(join(dir.path, 'ranges'), TICK_SCHEMA, {
       properties: { [ENABLE_CHANGE_DATA_FEED]: 'true' },
