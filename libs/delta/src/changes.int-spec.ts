@@ -78,7 +78,11 @@ describe('DeltaTable.changes', () => {
       assert.deepEqual(live.schema.fields.map(String), scanned.schema.fields.map(String));
       assert.deepEqual(sortedIds(live), sortedIds(scanned), `(${afterVersion}, ${toVersion}]`);
     }
-    assert.equal((await reader.changes({ afterVersion: latest - 2, toVersion: latest - 1 })).numRows, 0, 'a compaction');
+    assert.equal(
+      (await reader.changes({ afterVersion: latest - 2, toVersion: latest - 1 })).numRows,
+      0,
+      'a compaction',
+    );
   });
 
   it('rejects an empty or future range', async () => {
