@@ -407,6 +407,23 @@ mod tests {
         (Arc::clone(schema), lines)
     }
 
+    /// Asserts that `handle`'s tail read of `[start, end]` gives what the CDF scan of `latest` gives; returns it.
+    async fn tail_is_scan(
+        handle: &NativeTable,
+        latest: &DeltaTable,
+        start: u64,
+        end: Option<u64>,
+    ) -> Vec<String> {
+        let tail = handle
+            .tail(start, end)
+            .await
+            .expect("reads")
+            .expect("the tail read takes it");
+        let scan = cdf_scan(latest, start, end, 0).await.expect("scans");
+        assert_eq!(contents(&tail), contents(&scan));
+        contents(&tail).1
+    }
+
     fn handle(dir: &tempfile::TempDir, table: DeltaTable, pinned: bool) -> NativeTable {
         NativeTable::from_table(
             dir.path().to_string_lossy().into(),
@@ -426,18 +443,15 @@ mod tests {
         for (i, symbols) in [["C", "D"], ["E", "F"], ["G", "H"]].iter().enumerate() {
             latest = append(latest, symbols, i as f64).await;
         }
-        let tail = behind
-            .tail(3, Some(4))
-            .await
-            .expect("reads")
-            .expect("an append range is read by the tail");
-        let scan = cdf_scan(&latest, 3, Some(4), 2).await.expect("scans");
-        assert_eq!(contents(&tail), contents(&scan));
-        assert_eq!(contents(&tail).1.len(), 4, "two rows a commit");
-        let to_latest = behind.tail(2, None).await.expect("reads").expect("tail");
         assert_eq!(
-            contents(&to_latest),
-            contents(&cdf_scan(&latest, 2, None, 1).await.expect("scans"))
+            tail_is_scan(&behind, &latest, 3, Some(4)).await.len(),
+            4,
+            "two rows a commit"
+        );
+        assert_eq!(
+            tail_is_scan(&behind, &latest, 2, None).await.len(),
+            6,
+            "to the latest version"
         );
         assert!(
             behind.tail(9, Some(9)).await.expect("reads").is_none(),
@@ -464,20 +478,9 @@ mod tests {
         let (latest, metrics) = latest.optimize().await.expect("compacted");
         assert!(metrics.num_files_removed > 0, "something was compacted");
         let version = latest.version().expect("version");
-        let tail = behind
-            .tail(version, Some(version))
+        assert!(tail_is_scan(&behind, &latest, version, Some(version))
             .await
-            .expect("reads")
-            .expect("tail");
-        assert_eq!(
-            contents(&tail),
-            contents(
-                &cdf_scan(&latest, version, Some(version), 0)
-                    .await
-                    .expect("scans")
-            )
-        );
-        assert!(contents(&tail).1.is_empty());
+            .is_empty());
     }
 
     #[tokio::test]
@@ -496,23 +499,15 @@ mod tests {
         );
 
         // A column added after the handle loaded: a range after it still needs the new schema.
-        let wider = Schema::new(
-            [
-                schema().fields().to_vec(),
-                vec![Arc::new(Field::new("venue", DataType::Utf8, true))],
-            ]
-            .concat(),
-        );
-        let batch = rows(&["C", "D"], 5.0);
-        let mut columns = batch.columns().to_vec();
-        columns.push(Arc::new(StringArray::from(vec![Some("X"), None])));
-        let batch = RecordBatch::try_new(Arc::new(wider), columns).expect("batch");
         let latest = latest
-            .write(vec![batch])
+            .write(vec![wide_rows(&["C", "D"], [Some("X"), None])])
             .with_schema_mode(deltalake::operations::write::SchemaMode::Merge)
             .await
             .expect("schema merged");
-        let latest = append_wide(latest).await;
+        let latest = latest
+            .write(vec![wide_rows(&["E", "F"], [None, Some("Y")])])
+            .await
+            .expect("appended");
         let version = latest.version().expect("version");
         assert!(
             behind
@@ -523,38 +518,17 @@ mod tests {
             "the metadata change before the range is found"
         );
         let fresh = handle(&dir, latest.clone(), false);
-        let tail = fresh
-            .tail(version, Some(version))
-            .await
-            .expect("reads")
-            .expect("after the change, from a handle that has it");
-        assert_eq!(
-            contents(&tail),
-            contents(
-                &cdf_scan(&latest, version, Some(version), 0)
-                    .await
-                    .expect("scans")
-            )
-        );
+        tail_is_scan(&fresh, &latest, version, Some(version)).await;
     }
 
-    async fn append_wide(table: DeltaTable) -> DeltaTable {
-        let batch = rows(&["E", "F"], 6.0);
+    /// `rows` with a `venue` column after the table's.
+    fn wide_rows(symbols: &[&str; 2], venues: [Option<&str>; 2]) -> RecordBatch {
+        let batch = rows(symbols, 5.0);
+        let mut fields = schema().fields().to_vec();
+        fields.push(Arc::new(Field::new("venue", DataType::Utf8, true)));
         let mut columns = batch.columns().to_vec();
-        columns.push(Arc::new(StringArray::from(vec![None, Some("Y")])));
-        let fields = [
-            schema().fields().to_vec(),
-            vec![Arc::new(Field::new("venue", DataType::Utf8, true))],
-        ]
-        .concat();
-        table
-            .write(vec![RecordBatch::try_new(
-                Arc::new(Schema::new(fields)),
-                columns,
-            )
-            .expect("batch")])
-            .await
-            .expect("appended")
+        columns.push(Arc::new(StringArray::from(venues.to_vec())));
+        RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).expect("batch")
     }
 
     #[test]
