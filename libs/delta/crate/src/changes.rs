@@ -36,12 +36,12 @@ use deltalake::delta_datafusion::DataFusionMixins as _;
 use deltalake::kernel::transaction::PROTOCOL;
 use deltalake::kernel::{Action, Add};
 use deltalake::logstore::get_actions;
+use deltalake::logstore::object_store::ObjectStoreExt as _;
 use deltalake::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use deltalake::{DeltaTable, DeltaTableError, Path};
 use futures::{stream, StreamExt as _, TryStreamExt as _};
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
-use object_store::ObjectStoreExt as _;
 use serde_json::Value;
 
 use crate::arrow_ipc;

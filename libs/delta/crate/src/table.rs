@@ -9,11 +9,12 @@ use chrono::{DateTime, Utc};
 use deltalake::arrow::datatypes::Schema;
 use deltalake::kernel::engine::arrow_conversion::TryIntoKernel;
 use deltalake::kernel::{CommitInfo, StructType};
+use deltalake::logstore::commit_uri_from_version;
+use deltalake::logstore::object_store::ObjectStoreExt as _;
 use deltalake::protocol::SaveMode;
 use deltalake::{DeltaTable, DeltaTableBuilder};
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
-use object_store::ObjectStoreExt as _;
 use url::Url;
 
 use crate::arrow_ipc;
@@ -166,8 +167,7 @@ pub(crate) async fn latest_after(table: &DeltaTable, known: u64) -> Result<u64> 
     let exists = |version: u64| {
         let store = Arc::clone(&store);
         async move {
-            let path = deltalake::Path::from(format!("_delta_log/{version:020}.json"));
-            match store.head(&path).await {
+            match store.head(&commit_uri_from_version(Some(version))).await {
                 Ok(_) => Ok(true),
                 Err(deltalake::ObjectStoreError::NotFound { .. }) => Ok(false),
                 Err(err) => Err(BindingError::from(deltalake::DeltaTableError::from(err))),
@@ -184,7 +184,6 @@ pub(crate) async fn latest_after(table: &DeltaTable, known: u64) -> Result<u64> 
     Ok(latest)
 }
 
-/// Opens a table, latest version unless the options pin one.
 /// Which state [`load`] brings a table to.
 #[derive(Clone, Copy)]
 pub(crate) enum Load {
@@ -226,6 +225,7 @@ fn listing_raced(err: &deltalake::DeltaTableError) -> bool {
     err.to_string().contains(LISTING_RACE)
 }
 
+/// Opens a table, latest version unless the options pin one.
 pub(crate) async fn open(uri: &str, options: &OpenOptions) -> Result<DeltaTable> {
     let url = resolve_uri(uri, false)?;
     let storage = options.storage_options.clone().unwrap_or_default();
